@@ -6,8 +6,10 @@
 
 pub mod diag;
 pub mod lockfile;
+pub mod region;
 pub mod source;
 pub mod workspace;
+pub mod write;
 
 pub use diag::{Diagnostic, Level, Span};
 pub use workspace::{LoadError, Package, Workspace};
