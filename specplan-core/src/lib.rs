@@ -4,6 +4,8 @@
 //! workspace, detecting its stack, scanning its sources, and writing the
 //! specification documents without ever losing a word a person wrote.
 
+pub mod config;
+pub mod date;
 pub mod diag;
 pub mod lockfile;
 pub mod region;
