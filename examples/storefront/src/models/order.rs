@@ -33,7 +33,11 @@ impl OrderStatus {
         use OrderStatus::*;
         matches!(
             (self, next),
-            (Pending, Paid) | (Pending, Cancelled) | (Paid, Shipped) | (Paid, Cancelled) | (Shipped, Delivered)
+            (Pending, Paid)
+                | (Pending, Cancelled)
+                | (Paid, Shipped)
+                | (Paid, Cancelled)
+                | (Shipped, Delivered)
         )
     }
 
@@ -108,16 +112,6 @@ pub struct ListOrdersQuery {
     pub per_page: u32,
     #[serde(default)]
     pub status: Option<OrderStatus>,
-}
-
-impl Default for ListOrdersQuery {
-    fn default() -> Self {
-        Self {
-            page: default_page(),
-            per_page: default_per_page(),
-            status: None,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]

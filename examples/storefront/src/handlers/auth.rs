@@ -1,0 +1,58 @@
+use axum::{
+    debug_handler,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+    Json, Router,
+};
+
+use crate::{
+    error::ApiResult,
+    middleware::AuthUser,
+    models::{LoginRequest, RegisterRequest, TokenResponse, UserResponse},
+    services::AuthService,
+    state::AppState,
+};
+
+/// Routes mounted under `/api/v1/auth`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", post(register))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+}
+
+/// POST /api/v1/auth/register
+#[debug_handler]
+pub async fn register(
+    State(state): State<AppState>,
+    Json(body): Json<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<UserResponse>)> {
+    let user = AuthService::new(&state).register(body).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// POST /api/v1/auth/login
+#[debug_handler]
+pub async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<Json<TokenResponse>> {
+    let tokens = AuthService::new(&state).login(body).await?;
+    Ok(Json(tokens))
+}
+
+/// POST /api/v1/auth/logout
+#[debug_handler]
+pub async fn logout(State(state): State<AppState>, auth: AuthUser) -> ApiResult<StatusCode> {
+    AuthService::new(&state).logout(auth.session_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// GET /api/v1/auth/me
+#[debug_handler]
+pub async fn me(State(state): State<AppState>, auth: AuthUser) -> ApiResult<Json<UserResponse>> {
+    let user = AuthService::new(&state).current_user(auth.user_id).await?;
+    Ok(Json(user))
+}
