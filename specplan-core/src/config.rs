@@ -226,16 +226,20 @@ fn validate(config: &Config, text: &str, rel: &str) -> Result<(), Diagnostic> {
             return Err(fail(format!("invalid domain name `{}`: {why}", d.name), &d.name)
                 .with_help("domain names are lower-case letters, digits and `-`, starting with a letter, e.g. `auth` or `order-history`"));
         }
-        if let Some(p) = &d.prefix {
-            if p.is_empty()
+        if let Some(p) = &d.prefix
+            && (p.is_empty()
                 || !p
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                || !p.starts_with(|c: char| c.is_ascii_uppercase())
-            {
-                return Err(fail(format!("invalid ID prefix `{p}` for domain `{}`", d.name), p)
-                    .with_help("a prefix is upper-case letters and digits, starting with a letter, e.g. `AUTH`"));
-            }
+                || !p.starts_with(|c: char| c.is_ascii_uppercase()))
+        {
+            return Err(fail(
+                format!("invalid ID prefix `{p}` for domain `{}`", d.name),
+                p,
+            )
+            .with_help(
+                "a prefix is upper-case letters and digits, starting with a letter, e.g. `AUTH`",
+            ));
         }
         if !seen.insert(d.name.clone()) {
             return Err(fail(
@@ -306,12 +310,27 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// The metadata table `init --config-in-cargo` writes to in a manifest:
+/// the workspace's when the manifest has a `[workspace]` table, else the
+/// package's.
+pub fn manifest_table(manifest_text: &str) -> [&'static str; 3] {
+    let is_workspace = manifest_text
+        .parse::<toml_edit::DocumentMut>()
+        .is_ok_and(|d| d.contains_key("workspace"));
+    if is_workspace {
+        ["workspace", "metadata", "specplan"]
+    } else {
+        ["package", "metadata", "specplan"]
+    }
+}
+
 /// Adds `domains` missing from an existing `specplan.toml` (or manifest
 /// metadata table), keeping the file's comments and layout.
 pub fn add_domains_to_document(
     text: &str,
     table_path: &[&str],
     domains: &[DomainConfig],
+    docs_root: Option<&str>,
 ) -> Result<String, toml_edit::TomlError> {
     let mut doc: toml_edit::DocumentMut = text.parse()?;
     let mut table = doc.as_table_mut();
@@ -332,7 +351,11 @@ pub fn add_domains_to_document(
         t.insert("language", toml_edit::value("en"));
         toml_edit::Item::Table(t)
     });
-    let _ = docs;
+    if let (Some(root), Some(docs)) = (docs_root, docs.as_table_like_mut())
+        && docs.get("root").and_then(|v| v.as_str()) != Some(root)
+    {
+        docs.insert("root", toml_edit::value(root));
+    }
     let arr = table
         .entry("domains")
         .or_insert(toml_edit::Item::ArrayOfTables(
@@ -431,6 +454,7 @@ mod tests {
                     prefix: None,
                 },
             ],
+            None,
         )
         .unwrap();
         assert!(
@@ -450,8 +474,10 @@ mod tests {
                 name: "auth".into(),
                 prefix: None,
             }],
+            Some("docs/specs"),
         )
         .unwrap();
+        assert!(out.contains("root = \"docs/specs\""), "{out}");
         assert!(
             out.contains("[[workspace.metadata.specplan.domains]]"),
             "{out}"

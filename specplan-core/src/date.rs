@@ -6,10 +6,10 @@
 
 /// Today's date, `YYYY-MM-DD`.
 pub fn today() -> String {
-    if let Ok(pinned) = std::env::var("SPECPLAN_TODAY") {
-        if pinned.parse::<jiff::civil::Date>().is_ok() {
-            return pinned;
-        }
+    if let Ok(pinned) = std::env::var("SPECPLAN_TODAY")
+        && pinned.parse::<jiff::civil::Date>().is_ok()
+    {
+        return pinned;
     }
     if let Some(ts) = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

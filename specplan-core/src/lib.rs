@@ -6,10 +6,17 @@
 
 pub mod config;
 pub mod date;
+pub mod detect;
 pub mod diag;
+pub mod domains;
+pub mod inspect;
 pub mod lockfile;
 pub mod region;
+pub mod scaffold;
+pub mod scan;
+pub mod slug;
 pub mod source;
+pub mod templates;
 pub mod workspace;
 pub mod write;
 

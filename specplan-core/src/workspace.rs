@@ -109,10 +109,10 @@ impl Package {
         let key = dep.rename.as_deref().unwrap_or(&dep.name);
         let mut out: Vec<String> = dep.features.clone();
         for enabled in self.features.values().flatten() {
-            if let Some((d, f)) = enabled.split_once('/') {
-                if d.trim_end_matches('?') == key {
-                    out.push(f.to_string());
-                }
+            if let Some((d, f)) = enabled.split_once('/')
+                && d.trim_end_matches('?') == key
+            {
+                out.push(f.to_string());
             }
         }
         out.sort();
@@ -156,6 +156,21 @@ impl Workspace {
                 Ok(ws)
             }
         }
+    }
+
+    /// The name documents call the project by: the only member's name, else
+    /// the root package's, else the workspace folder's.
+    pub fn project_name(&self) -> String {
+        if let [only] = self.packages.as_slice() {
+            return only.name.clone();
+        }
+        if let Some(root_pkg) = self.packages.iter().find(|p| p.root() == self.root) {
+            return root_pkg.name.clone();
+        }
+        self.root
+            .file_name()
+            .map(String::from)
+            .unwrap_or_else(|| "workspace".into())
     }
 
     /// Path of `abs` relative to the workspace root, with `/` separators.
@@ -337,12 +352,12 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
         if !candidate.is_file() {
             continue;
         }
-        if let Ok(t) = read_toml(&candidate, dir) {
-            if t.contains_key("workspace") {
-                root_manifest = candidate;
-                root_table = Some(t);
-                break;
-            }
+        if let Ok(t) = read_toml(&candidate, dir)
+            && t.contains_key("workspace")
+        {
+            root_manifest = candidate;
+            root_table = Some(t);
+            break;
         }
     }
     let root = root_manifest

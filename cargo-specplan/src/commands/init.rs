@@ -1,0 +1,228 @@
+//! `cargo specplan init`: Steps 0 and 0.5 confirmed by the person (or by
+//! `--yes` in CI), then the configuration, the domain folders and the three
+//! workspace documents.
+
+use camino::Utf8PathBuf;
+use specplan_core::Workspace;
+use specplan_core::config::{self, Config, DomainConfig, Source};
+use specplan_core::inspect::{self, Inspection};
+use specplan_core::scaffold;
+use specplan_core::write::{Outcome, write_atomic, write_document};
+
+use super::{load_config, load_workspace};
+use crate::CliError;
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::shell::Shell;
+
+pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), CliError> {
+    let ws = load_workspace(global)?;
+    let loaded = load_config(&ws)?;
+    for name in &args.domains {
+        config::validate_domain_name(name)
+            .map_err(|why| CliError::Usage(format!("invalid domain name `{name}`: {why}")))?;
+    }
+    shell.status("Inspecting", ws.root.as_str());
+    let inspection = inspect::inspect(&ws);
+    shell.diagnostics(&ws.root, &inspection.diagnostics);
+
+    let mut cfg = loaded.config.clone();
+    if let Some(root) = &args.docs_root {
+        cfg.docs.root = Some(root.trim_end_matches('/').to_string());
+    }
+    cfg.domains = choose_domains(args, &cfg, &inspection);
+    if !args.yes {
+        if !shell.is_interactive() {
+            return Err(CliError::Usage(
+                "`init` needs confirmation and this is not a terminal: pass `--yes` to accept the detected stack and domains, and `--domain NAME` (repeatable) to choose the domains".into(),
+            ));
+        }
+        eprint!("{}", inspection.render_human());
+        match confirm(&cfg.domains)? {
+            Some(domains) => cfg.domains = domains,
+            None => return Err(CliError::Usage("cancelled; nothing was written".into())),
+        }
+    } else if shell.verbosity() != crate::shell::Verbosity::Quiet {
+        eprint!("{}", inspection.render_human());
+    }
+    if cfg.domains.is_empty() {
+        return Err(CliError::Usage(
+            "no domain to scaffold: pass `--domain NAME`".into(),
+        ));
+    }
+
+    write_config(&ws, &loaded.source, &cfg, args.config_in_cargo, shell)?;
+    let docs_root = ws.root.join(cfg.docs.root());
+    for d in &cfg.domains {
+        for sub in ["requirements", "workflows"] {
+            let dir = docs_root.join(&d.name).join(sub);
+            if !dir.exists() {
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    CliError::Usage(format!("could not create `{}`: {e}", ws.relative(&dir)))
+                })?;
+                // Git does not keep empty folders.
+                write_atomic(&dir.join(".gitkeep"), "")?;
+                shell.status("Creating", format!("{}/", ws.relative(&dir)));
+            }
+        }
+    }
+    let docs = scaffold::workspace_docs(&ws, &inspection, &cfg, &specplan_core::date::today())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    for doc in docs {
+        let path = ws.root.join(&doc.rel);
+        report(
+            shell,
+            &ws,
+            &path,
+            write_document(&path, &doc.text, args.force)?,
+        );
+    }
+    Ok(())
+}
+
+/// `--domain` wins; then the domains already configured; then the proposal.
+fn choose_domains(args: &InitArgs, cfg: &Config, inspection: &Inspection) -> Vec<DomainConfig> {
+    if !args.domains.is_empty() {
+        let mut out: Vec<DomainConfig> = Vec::new();
+        for name in &args.domains {
+            if out.iter().any(|d| &d.name == name) {
+                continue;
+            }
+            let prefix = cfg
+                .domains
+                .iter()
+                .find(|d| &d.name == name)
+                .and_then(|d| d.prefix.clone());
+            out.push(DomainConfig {
+                name: name.clone(),
+                prefix,
+            });
+        }
+        return out;
+    }
+    if !cfg.domains.is_empty() {
+        return cfg.domains.clone();
+    }
+    inspection
+        .domains
+        .iter()
+        .map(|d| DomainConfig {
+            name: d.name.clone(),
+            prefix: (d.prefix != config::default_prefix(&d.name)).then(|| d.prefix.clone()),
+        })
+        .collect()
+}
+
+/// Asks the person to accept or edit the domains. `None` when they decline.
+fn confirm(domains: &[DomainConfig]) -> Result<Option<Vec<DomainConfig>>, CliError> {
+    let prompt_err = |e: dialoguer::Error| CliError::Usage(format!("prompt failed: {e}"));
+    let names: Vec<&str> = domains.iter().map(|d| d.name.as_str()).collect();
+    let ok = dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "Scaffold docs/…/specifications with domains [{}]?",
+            names.join(", ")
+        ))
+        .default(true)
+        .interact()
+        .map_err(prompt_err)?;
+    if ok {
+        return Ok(Some(domains.to_vec()));
+    }
+    let edited: String = dialoguer::Input::new()
+        .with_prompt("Domains (comma-separated, empty to cancel)")
+        .with_initial_text(names.join(", "))
+        .allow_empty(true)
+        .validate_with(|input: &String| -> Result<(), String> {
+            input
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .try_for_each(|n| {
+                    config::validate_domain_name(n).map_err(|w| format!("`{n}`: {w}"))
+                })
+        })
+        .interact_text()
+        .map_err(prompt_err)?;
+    let chosen: Vec<DomainConfig> = edited
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|n| {
+            domains
+                .iter()
+                .find(|d| d.name == n)
+                .cloned()
+                .unwrap_or(DomainConfig {
+                    name: n.to_string(),
+                    prefix: None,
+                })
+        })
+        .collect();
+    Ok((!chosen.is_empty()).then_some(chosen))
+}
+
+/// Creates the configuration, or adds new domains to the existing one
+/// without touching anything else in it.
+fn write_config(
+    ws: &Workspace,
+    source: &Source,
+    cfg: &Config,
+    in_cargo: bool,
+    shell: &Shell,
+) -> Result<(), CliError> {
+    let (path, table_path): (Utf8PathBuf, Vec<&str>) = match source {
+        Source::File(p) => (p.clone(), vec![]),
+        Source::Manifest { path, table } => (path.clone(), table.split('.').collect()),
+        Source::Default if in_cargo => {
+            let text = std::fs::read_to_string(&ws.manifest_path).unwrap_or_default();
+            (
+                ws.manifest_path.clone(),
+                config::manifest_table(&text).to_vec(),
+            )
+        }
+        Source::Default => {
+            let path = ws.root.join(config::FILE_NAME);
+            write_atomic(&path, &config::render_file(cfg))?;
+            shell.status("Creating", ws.relative(&path));
+            return Ok(());
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| CliError::Usage(format!("could not read `{}`: {e}", ws.relative(&path))))?;
+    let updated =
+        config::add_domains_to_document(&text, &table_path, &cfg.domains, cfg.docs.root.as_deref())
+            .map_err(|e| {
+                CliError::Usage(format!("could not edit `{}`: {e}", ws.relative(&path)))
+            })?;
+    if updated != text {
+        write_atomic(&path, &updated)?;
+        shell.status("Updating", ws.relative(&path));
+    } else {
+        shell.verbose_status("Unchanged", ws.relative(&path));
+    }
+    Ok(())
+}
+
+fn report(shell: &Shell, ws: &Workspace, path: &camino::Utf8Path, outcome: Outcome) {
+    let rel = ws.relative(path);
+    let dropped = match &outcome {
+        Outcome::Updated { dropped, .. } | Outcome::Unchanged { dropped } => dropped.clone(),
+        _ => Vec::new(),
+    };
+    match outcome {
+        Outcome::Created => shell.status("Creating", rel.clone()),
+        Outcome::Updated { regions, .. } => shell.status(
+            "Updating",
+            format!("{rel} (regions: {})", regions.join(", ")),
+        ),
+        Outcome::Unchanged { .. } => shell.verbose_status("Unchanged", rel.clone()),
+        Outcome::Replaced { backup } => shell.status(
+            "Replacing",
+            format!("{rel} (the old file is kept as {})", ws.relative(&backup)),
+        ),
+    }
+    for name in dropped {
+        shell.note(format!(
+            "`{rel}` has no `{name}` region any more; it was removed by hand and is not brought back"
+        ));
+    }
+}

@@ -1,0 +1,33 @@
+//! One module per subcommand; each maps its arguments onto specplan-core.
+
+mod detect;
+mod init;
+
+use specplan_core::Workspace;
+
+use crate::CliError;
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::shell::Shell;
+
+pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Detect(args) => detect::run(&cli.global, args, shell),
+        Command::Init(args) => init::run(&cli.global, args, shell),
+    }
+}
+
+/// Loads the workspace named by `--manifest-path` (else the one around the
+/// current directory).
+fn load_workspace(global: &GlobalArgs) -> Result<Workspace, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::Usage(format!("cannot read the current directory: {e}")))?;
+    Ok(Workspace::load(global.manifest_path.as_deref(), &cwd)?)
+}
+
+/// Loads the configuration; an invalid one stops the command (exit 2).
+fn load_config(ws: &Workspace) -> Result<specplan_core::config::Loaded, CliError> {
+    specplan_core::config::load(ws).map_err(|d| CliError::Config {
+        root: ws.root.clone(),
+        diag: Box::new(d),
+    })
+}

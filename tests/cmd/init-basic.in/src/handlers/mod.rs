@@ -1,0 +1,2 @@
+pub mod authors;
+pub mod books;

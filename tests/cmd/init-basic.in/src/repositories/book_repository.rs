@@ -1,0 +1,3 @@
+pub fn all() -> &'static str {
+    "books"
+}

@@ -1,0 +1,3 @@
+pub fn list() -> &'static str {
+    crate::repositories::book_repository::all()
+}
