@@ -144,15 +144,22 @@ impl Workspace {
             Err(message) => {
                 let mut ws = load_manifests_directly(&manifest)?;
                 let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-                ws.diagnostics.insert(
-                    0,
-                    Diagnostic::warning(
-                        "cargo-metadata-failed",
-                        format!("`cargo metadata` failed: {}", first.trim_start_matches("error: ")),
-                    )
-                    .with_note(message.trim().to_string())
-                    .with_help("the manifests were read directly instead; fix the error above for exact results"),
+                let mut d = Diagnostic::warning(
+                    "cargo-metadata-failed",
+                    format!(
+                        "`cargo metadata` failed: {}",
+                        first.trim_start_matches("error: ")
+                    ),
+                )
+                .with_help(
+                    "the manifests were read directly instead, so the results may be incomplete",
                 );
+                // When reading the manifests found the culprit, that
+                // diagnostic points at it; otherwise show what cargo said.
+                if ws.diagnostics.is_empty() {
+                    d = d.with_note(message.trim().to_string());
+                }
+                ws.diagnostics.insert(0, d);
                 Ok(ws)
             }
         }
@@ -422,7 +429,11 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
                     packages.push(p);
                 }
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(Diagnostic {
+                level: crate::diag::Level::Warning,
+                message: format!("skipped this member: {}", d.message),
+                ..d
+            }),
         }
     }
     packages.sort_by(|a, b| a.name.cmp(&b.name));

@@ -51,7 +51,16 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
     }
 
     write_config(&ws, &loaded.source, &cfg, args.config_in_cargo, shell)?;
+    // The configuration now holds the domains it had and the new ones; the
+    // index lists them all.
+    let mut all = loaded.config.domains.clone();
+    for d in &cfg.domains {
+        if !all.iter().any(|a| a.name == d.name) {
+            all.push(d.clone());
+        }
+    }
     let docs_root = ws.root.join(cfg.docs.root());
+    let mut created_any = false;
     for d in &cfg.domains {
         for sub in ["requirements", "workflows"] {
             let dir = docs_root.join(&d.name).join(sub);
@@ -62,19 +71,42 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
                 // Git does not keep empty folders.
                 write_atomic(&dir.join(".gitkeep"), "")?;
                 shell.status("Creating", format!("{}/", ws.relative(&dir)));
+                created_any = true;
             }
         }
     }
-    let docs = scaffold::workspace_docs(&ws, &inspection, &cfg, &specplan_core::date::today())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    for doc in docs {
-        let path = ws.root.join(&doc.rel);
-        report(
-            shell,
-            &ws,
-            &path,
-            write_document(&path, &doc.text, args.force)?,
-        );
+    // The documents describe the workspace as it is after this run (with
+    // its docs folder and documents), so that running `init` again changes
+    // nothing: when this run creates anything, the documents are rendered
+    // a second time from a fresh look at the workspace.
+    let index_cfg = Config {
+        domains: all,
+        ..cfg.clone()
+    };
+    let today = specplan_core::date::today();
+    let mut outcomes: Vec<(Utf8PathBuf, Outcome)> = Vec::new();
+    let mut inspection = inspection;
+    for pass in 0..2 {
+        if pass == 1 {
+            let created = created_any || outcomes.iter().any(|(_, o)| *o == Outcome::Created);
+            if !created {
+                break;
+            }
+            inspection = inspect::inspect(&ws);
+        }
+        let docs = scaffold::workspace_docs(&ws, &inspection, &index_cfg, &today)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        for doc in docs {
+            let path = ws.root.join(&doc.rel);
+            let outcome = write_document(&path, &doc.text, args.force && pass == 0)?;
+            match outcomes.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, first)) => merge_outcome(first, outcome),
+                None => outcomes.push((path, outcome)),
+            }
+        }
+    }
+    for (path, outcome) in outcomes {
+        report(shell, &ws, &path, outcome);
     }
     Ok(())
 }
@@ -200,6 +232,32 @@ fn write_config(
         shell.verbose_status("Unchanged", ws.relative(&path));
     }
     Ok(())
+}
+
+/// What a file went through over both passes, as the person should hear it.
+fn merge_outcome(first: &mut Outcome, second: Outcome) {
+    match (&mut *first, second) {
+        (_, Outcome::Unchanged { .. }) | (Outcome::Created | Outcome::Replaced { .. }, _) => {}
+        (
+            Outcome::Updated { regions, dropped },
+            Outcome::Updated {
+                regions: more,
+                dropped: gone,
+            },
+        ) => {
+            regions.extend(
+                more.into_iter()
+                    .filter(|r| !regions.contains(r))
+                    .collect::<Vec<_>>(),
+            );
+            dropped.extend(
+                gone.into_iter()
+                    .filter(|r| !dropped.contains(r))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        (_, second) => *first = second,
+    }
 }
 
 fn report(shell: &Shell, ws: &Workspace, path: &camino::Utf8Path, outcome: Outcome) {
