@@ -37,7 +37,21 @@ impl From<specplan_core::write::WriteError> for CliError {
     }
 }
 
+/// A panic is a bug: say so plainly, ask for a report, exit 101.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!(
+            "error: internal failure in cargo-specplan {}: this is a bug, please report it with the message below",
+            env!("CARGO_PKG_VERSION")
+        );
+        default(info);
+        std::process::exit(101);
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = cli::parse();
     let verbosity = if cli.global.quiet {
         Verbosity::Quiet

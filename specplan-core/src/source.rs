@@ -280,6 +280,34 @@ mod tests {
         assert!(read_text(&files.files[1]).is_ok());
     }
 
+    #[test]
+    fn huge_files_are_reported_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        write(
+            d,
+            "Cargo.toml",
+            b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n",
+        );
+        let big = vec![b'/'; MAX_FILE_BYTES as usize + 1];
+        write(d, "src/generated.rs", &big);
+        let ws = load(d);
+        let files = rust_files(&ws);
+        let err = read_text(&files.files[0]).unwrap_err();
+        assert_eq!(err.rule, "file-too-large");
+        assert_eq!(err.file.as_deref(), Some("src/generated.rs"));
+    }
+
+    #[test]
+    fn virtual_manifest_without_members_is_empty_not_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        write(d, "Cargo.toml", b"[workspace]\nmembers = []\n");
+        let ws = load(d);
+        assert!(ws.packages.is_empty());
+        assert!(rust_files(&ws).files.is_empty());
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlink_loops_are_reported_not_followed_forever() {
