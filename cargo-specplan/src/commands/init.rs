@@ -37,7 +37,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
             ));
         }
         eprint!("{}", inspection.render_human());
-        match confirm(&cfg.domains)? {
+        match confirm(&cfg.docs.root(), &cfg.domains)? {
             Some(domains) => cfg.domains = domains,
             None => return Err(CliError::Usage("cancelled; nothing was written".into())),
         }
@@ -145,12 +145,15 @@ fn choose_domains(args: &InitArgs, cfg: &Config, inspection: &Inspection) -> Vec
 }
 
 /// Asks the person to accept or edit the domains. `None` when they decline.
-fn confirm(domains: &[DomainConfig]) -> Result<Option<Vec<DomainConfig>>, CliError> {
+fn confirm(
+    docs_root: &str,
+    domains: &[DomainConfig],
+) -> Result<Option<Vec<DomainConfig>>, CliError> {
     let prompt_err = |e: dialoguer::Error| CliError::Usage(format!("prompt failed: {e}"));
     let names: Vec<&str> = domains.iter().map(|d| d.name.as_str()).collect();
     let ok = dialoguer::Confirm::new()
         .with_prompt(format!(
-            "Scaffold docs/…/specifications with domains [{}]?",
+            "Scaffold {docs_root}/ for this stack with domains [{}]?",
             names.join(", ")
         ))
         .default(true)
