@@ -105,9 +105,22 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
             }
         }
     }
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for (path, outcome) in outcomes {
+        match outcome {
+            Outcome::Created | Outcome::Replaced { .. } => created += 1,
+            Outcome::Updated { .. } => updated += 1,
+            Outcome::Unchanged { .. } => unchanged += 1,
+        }
         report(shell, &ws, &path, outcome);
     }
+    shell.status(
+        "Finished",
+        format!(
+            "{}: {created} written, {updated} updated, {unchanged} unchanged",
+            cfg.docs.root()
+        ),
+    );
     Ok(())
 }
 
