@@ -72,6 +72,18 @@ pub enum Command {
     /// Steps 0 and 0.5: confirm the stack and the domains, then scaffold the docs
     #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
+    /// What a check rule means, why it matters and how to fix it
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule, e.g. dangling-implements
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule with its family and default level
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]

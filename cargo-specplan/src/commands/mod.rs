@@ -1,6 +1,7 @@
 //! One module per subcommand; each maps its arguments onto specplan-core.
 
 mod detect;
+mod explain;
 mod init;
 
 use specplan_core::Workspace;
@@ -13,6 +14,7 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
     match &cli.command {
         Command::Detect(args) => detect::run(&cli.global, args, shell),
         Command::Init(args) => init::run(&cli.global, args, shell),
+        Command::Explain(args) => explain::run(args),
     }
 }
 
