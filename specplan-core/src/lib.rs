@@ -17,6 +17,7 @@ pub mod scaffold;
 pub mod scan;
 pub mod slug;
 pub mod source;
+pub mod spec;
 pub mod templates;
 pub mod workspace;
 pub mod write;

@@ -109,12 +109,6 @@ pub fn workspace_docs(
         .domains
         .iter()
         .map(|d| {
-            let evidence: Vec<String> = inspection
-                .domains
-                .iter()
-                .find(|p| p.name == d.name)
-                .map(|p| p.evidence.iter().take(3).cloned().collect())
-                .unwrap_or_default();
             let docs: Vec<Value> = STEPS
                 .iter()
                 .map(|(_, title, path, description)| {
@@ -128,7 +122,7 @@ pub fn workspace_docs(
                     })
                 })
                 .collect();
-            json!({"name": d.name, "prefix": d.prefix(), "evidence": evidence, "docs": docs})
+            json!({"name": d.name, "prefix": d.prefix(), "docs": docs})
         })
         .collect();
     let ctx = json!({
@@ -227,11 +221,13 @@ pub fn workspace_docs(
     let build_time: Vec<Value> = env
         .build_time
         .iter()
+        .filter(|v| v.reads.iter().any(|r| !r.test))
         .map(|v| {
+            let reads: Vec<_> = v.reads.iter().filter(|r| !r.test).collect();
             json!({
                 "name": v.name,
-                "how": v.reads.first().map(|r| r.how.clone()).unwrap_or_default(),
-                "reads": v.reads.iter().map(|r| code_link(&up, &r.file, Some(r.line))).collect::<Vec<_>>(),
+                "how": reads.first().map(|r| r.how.clone()).unwrap_or_default(),
+                "reads": reads.iter().map(|r| code_link(&up, &r.file, Some(r.line))).collect::<Vec<_>>(),
             })
         })
         .collect();

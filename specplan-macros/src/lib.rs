@@ -1,19 +1,155 @@
-//! `#[implements("FR-AUTH-01")]` and `#[verifies("FR-AUTH-01")]`.
+//! `#[implements("FR-AUTH-01")]` and `#[verifies("FR-AUTH-01")]`: tie Rust
+//! items to the requirement IDs of the specplan documents (SPEC.md §4).
 //!
-//! Both attributes re-emit the item they sit on unchanged; they exist so that
-//! `cargo specplan check` (which finds them by parsing the sources) and the
-//! compiler agree on which requirement each item implements or verifies.
+//! Both attributes expand to the item unchanged, plus a rustdoc line naming
+//! the IDs (`#[cfg_attr(doc, doc = "…")]`, so that it shows in `cargo doc`
+//! and nowhere else). At compile time they check
+//!
+//! - that every argument is a well-formed ID, each listed once (an error on
+//!   that literal; every bad argument is reported in one build);
+//! - when the crate is a workspace member and the workspace has specplan
+//!   docs, that a document defines each ID (an error naming the document
+//!   where it belongs and the closest defined IDs); cargo re-runs the check
+//!   when one of the documents changes;
+//! - for `#[verifies]`, that the item is a test function.
+//!
+//! With a bad argument the item still compiles as written, so the rest of
+//! the crate and rust-analyzer keep working. See the crate's README for
+//! `SPECPLAN_BUILD_CHECK`, `SPECPLAN_CONFIG` and the tracking limits.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use proc_macro::TokenStream;
 
-/// Marks an item as implementing one or more requirement IDs.
-#[proc_macro_attribute]
-pub fn implements(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+mod args;
+mod context;
+mod expand;
+mod item;
+
+/// Which attribute is being expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Implements,
+    Verifies,
 }
 
-/// Marks a test as verifying one or more requirement IDs.
+impl Which {
+    fn name(self) -> &'static str {
+        match self {
+            Which::Implements => "implements",
+            Which::Verifies => "verifies",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Which::Implements => "Implements",
+            Which::Verifies => "Verifies",
+        }
+    }
+}
+
+/// Marks an item (a handler, a service, an `impl` block…) as implementing
+/// one or more requirement IDs.
+///
+/// ```ignore
+/// #[implements("FR-AUTH-01")]
+/// pub async fn login() {}
+///
+/// #[implements("FR-AUTH-02", "NFR-AUTH-01")]
+/// impl SessionStore {}
+/// ```
 #[proc_macro_attribute]
-pub fn verifies(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn implements(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Which::Implements, args.into(), item.into(), &Compiler).into()
+}
+
+/// Marks a test as verifying one or more requirement IDs. On anything but a
+/// test function (`#[test]`, `#[tokio::test]`, `#[rstest]`, …) it is an
+/// error.
+///
+/// ```ignore
+/// #[test]
+/// #[verifies("FR-AUTH-01")]
+/// fn login_with_valid_password() {}
+/// ```
+#[proc_macro_attribute]
+pub fn verifies(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Which::Verifies, args.into(), item.into(), &Compiler).into()
+}
+
+/// The real environment: the compiler's spans and the process's variables.
+struct Compiler;
+
+impl expand::Env for Compiler {
+    fn state(&self) -> context::State {
+        context::current()
+    }
+
+    fn attrs_above(&self) -> Option<Vec<String>> {
+        let span = proc_macro::Span::call_site();
+        let file = span.local_file()?;
+        let file = if file.is_absolute() {
+            file
+        } else {
+            std::env::current_dir().ok()?.join(file)
+        };
+        let src = source(file)?;
+        let offset = offset_of(&src, span.line(), span.column())?;
+        Some(item::attrs_before(&src, offset))
+    }
+
+    fn repository(&self) -> Option<String> {
+        std::env::var("CARGO_PKG_REPOSITORY")
+            .ok()
+            .filter(|r| !r.is_empty())
+    }
+
+    /// A rustc process compiles one crate, and loads the macro once for it.
+    fn needs_tracking(&self) -> bool {
+        static TRACKED: AtomicBool = AtomicBool::new(false);
+        !TRACKED.swap(true, Ordering::Relaxed)
+    }
+}
+
+/// A source file's text, read once per process.
+fn source(path: PathBuf) -> Option<Arc<str>> {
+    static SOURCES: OnceLock<Mutex<HashMap<PathBuf, Option<Arc<str>>>>> = OnceLock::new();
+    let mut map = SOURCES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(path)
+        .or_insert_with_key(|p| std::fs::read_to_string(p).ok().map(Arc::from))
+        .clone()
+}
+
+/// The byte offset of a 1-based line and 1-based column (in characters).
+fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        src.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let rest = &src[start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn offsets() {
+        let src = "ab\n  #[x]\nü#[y]";
+        assert_eq!(super::offset_of(src, 2, 3), Some(5));
+        assert_eq!(&src[super::offset_of(src, 3, 2).unwrap()..], "#[y]");
+        assert_eq!(super::offset_of(src, 1, 1), Some(0));
+        assert_eq!(super::offset_of(src, 9, 1), None);
+    }
 }

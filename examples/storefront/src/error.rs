@@ -4,6 +4,7 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+use specplan_macros::implements;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -65,6 +66,7 @@ impl ApiError {
     }
 }
 
+#[implements("NFR-AUTH-04")]
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

@@ -7,6 +7,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use serde_json::Value;
+use specplan_macros::verifies;
 use sqlx::postgres::PgPoolOptions;
 use storefront::{routes, AppState, Config};
 use tower::ServiceExt;
@@ -56,6 +57,7 @@ async fn full_app_serves_health() {
 }
 
 #[tokio::test]
+#[verifies("NFR-AUTH-03")]
 async fn protected_routes_require_a_bearer_token() {
     for (method, uri) in [
         ("GET", "/api/v1/auth/me"),
@@ -78,6 +80,7 @@ async fn protected_routes_require_a_bearer_token() {
     }
 }
 
+#[verifies("NFR-AUTH-02", "NFR-AUTH-03")]
 #[tokio::test]
 async fn forged_token_is_rejected_with_json_error() {
     let request = Request::get("/api/v1/orders")

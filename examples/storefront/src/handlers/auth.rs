@@ -6,6 +6,8 @@ use axum::{
     Json, Router,
 };
 
+use specplan_macros::implements;
+
 use crate::{
     error::ApiResult,
     middleware::AuthUser,
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// POST /api/v1/auth/register
+#[implements("FR-AUTH-01")]
 #[debug_handler]
 pub async fn register(
     State(state): State<AppState>,
@@ -34,6 +37,7 @@ pub async fn register(
 }
 
 /// POST /api/v1/auth/login
+#[implements("FR-AUTH-02")]
 #[debug_handler]
 pub async fn login(
     State(state): State<AppState>,
@@ -44,6 +48,7 @@ pub async fn login(
 }
 
 /// POST /api/v1/auth/logout
+#[implements("FR-AUTH-03")]
 #[debug_handler]
 pub async fn logout(State(state): State<AppState>, auth: AuthUser) -> ApiResult<StatusCode> {
     AuthService::new(&state).logout(auth.session_id).await?;
@@ -51,6 +56,7 @@ pub async fn logout(State(state): State<AppState>, auth: AuthUser) -> ApiResult<
 }
 
 /// GET /api/v1/auth/me
+#[implements("FR-AUTH-04")]
 #[debug_handler]
 pub async fn me(State(state): State<AppState>, auth: AuthUser) -> ApiResult<Json<UserResponse>> {
     let user = AuthService::new(&state).current_user(auth.user_id).await?;

@@ -5,6 +5,7 @@ use axum::{
     routing::{get, patch},
     Json, Router,
 };
+use specplan_macros::implements;
 use uuid::Uuid;
 
 use crate::{
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// GET /api/v1/orders?page=&per_page=&status=
+#[implements("FR-ORDERS-01")]
 #[debug_handler]
 pub async fn list_orders(
     State(state): State<AppState>,
@@ -37,6 +39,7 @@ pub async fn list_orders(
 }
 
 /// POST /api/v1/orders
+#[implements("FR-ORDERS-02")]
 #[debug_handler]
 pub async fn create_order(
     State(state): State<AppState>,
@@ -48,6 +51,7 @@ pub async fn create_order(
 }
 
 /// GET /api/v1/orders/{id}
+#[implements("FR-ORDERS-03")]
 #[debug_handler]
 pub async fn get_order(
     State(state): State<AppState>,
@@ -59,6 +63,7 @@ pub async fn get_order(
 }
 
 /// PATCH /api/v1/orders/{id}/status
+#[implements("FR-ORDERS-04")]
 #[debug_handler]
 pub async fn update_order_status(
     State(state): State<AppState>,
@@ -73,6 +78,7 @@ pub async fn update_order_status(
 }
 
 /// DELETE /api/v1/orders/{id}
+#[implements("FR-ORDERS-05")]
 #[debug_handler]
 pub async fn delete_order(
     State(state): State<AppState>,

@@ -2,6 +2,7 @@ use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts, HeaderMap},
 };
+use specplan_macros::implements;
 use uuid::Uuid;
 
 use crate::{error::ApiError, services::AuthService, state::AppState};
@@ -14,6 +15,7 @@ pub struct AuthUser {
     pub session_id: Uuid,
 }
 
+#[implements("NFR-AUTH-03")]
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
@@ -41,6 +43,8 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 mod tests {
     use axum::http::HeaderValue;
 
+    use specplan_macros::verifies;
+
     use super::*;
 
     fn headers(value: &'static str) -> HeaderMap {
@@ -50,6 +54,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("NFR-AUTH-03")]
     fn extracts_bearer_token() {
         assert_eq!(
             bearer_token(&headers("Bearer abc.def.ghi")),
@@ -59,6 +64,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("NFR-AUTH-03")]
     fn rejects_other_schemes_and_empty_tokens() {
         assert_eq!(bearer_token(&HeaderMap::new()), None);
         assert_eq!(bearer_token(&headers("Basic dXNlcjpwYXNz")), None);

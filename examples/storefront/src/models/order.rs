@@ -2,6 +2,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use specplan_macros::implements;
 use uuid::Uuid;
 
 /// Lifecycle of an order. Stored as TEXT guarded by a CHECK constraint.
@@ -16,6 +17,7 @@ pub enum OrderStatus {
     Cancelled,
 }
 
+#[implements("FR-ORDERS-04", "FR-ORDERS-05")]
 impl OrderStatus {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,3 +1,4 @@
+use specplan_macros::implements;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -19,6 +20,7 @@ pub struct OrderRepository {
     pool: PgPool,
 }
 
+#[implements("NFR-ORDERS-02", "NFR-ORDERS-03", "NFR-ORDERS-04")]
 impl OrderRepository {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }

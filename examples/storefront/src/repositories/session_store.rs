@@ -1,4 +1,5 @@
 use redis::{aio::MultiplexedConnection, AsyncCommands, RedisResult};
+use specplan_macros::implements;
 use uuid::Uuid;
 
 /// Server-side login sessions in Redis. Every access token carries a session id;
@@ -8,6 +9,7 @@ pub struct SessionStore {
     client: redis::Client,
 }
 
+#[implements("FR-AUTH-03", "NFR-AUTH-03")]
 impl SessionStore {
     const KEY_PREFIX: &'static str = "storefront:session:";
 

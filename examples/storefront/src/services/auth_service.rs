@@ -7,6 +7,7 @@ use argon2::{
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use specplan_macros::implements;
 use uuid::Uuid;
 
 use crate::{
@@ -138,6 +139,7 @@ where
         .map_err(|err| ApiError::Internal(format!("blocking task failed: {err}")))?
 }
 
+#[implements("FR-AUTH-01")]
 pub fn normalize_email(raw: &str) -> ApiResult<String> {
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= MAX_EMAIL_LEN
@@ -157,6 +159,7 @@ pub fn normalize_email(raw: &str) -> ApiResult<String> {
     }
 }
 
+#[implements("FR-AUTH-01")]
 pub fn validate_password(password: &str) -> ApiResult<()> {
     let len = password.chars().count();
     if (MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&len) {
@@ -168,6 +171,7 @@ pub fn validate_password(password: &str) -> ApiResult<()> {
     }
 }
 
+#[implements("NFR-AUTH-01")]
 pub fn hash_password(password: &str) -> ApiResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -176,6 +180,7 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
         .map_err(|err| ApiError::Internal(format!("password hashing failed: {err}")))
 }
 
+#[implements("NFR-AUTH-01")]
 pub fn verify_password(password: &str, stored_hash: &str) -> ApiResult<bool> {
     let parsed = PasswordHash::new(stored_hash)
         .map_err(|err| ApiError::Internal(format!("stored password hash is malformed: {err}")))?;
@@ -184,6 +189,7 @@ pub fn verify_password(password: &str, stored_hash: &str) -> ApiResult<bool> {
         .is_ok())
 }
 
+#[implements("NFR-AUTH-02")]
 pub fn issue_token(
     secret: &str,
     user_id: Uuid,
@@ -207,6 +213,7 @@ pub fn issue_token(
     .map_err(|err| ApiError::Internal(format!("token signing failed: {err}")))
 }
 
+#[implements("NFR-AUTH-02")]
 pub fn decode_token(secret: &str, token: &str) -> ApiResult<Claims> {
     let validation = Validation::new(Algorithm::HS256);
     jsonwebtoken::decode::<Claims>(
@@ -220,11 +227,14 @@ pub fn decode_token(secret: &str, token: &str) -> ApiResult<Claims> {
 
 #[cfg(test)]
 mod tests {
+    use specplan_macros::verifies;
+
     use super::*;
 
     const SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 
     #[test]
+    #[verifies("NFR-AUTH-01")]
     fn password_hash_round_trip() {
         let hash = hash_password("correct horse battery staple").unwrap();
         assert!(hash.starts_with("$argon2id$"));
@@ -235,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("FR-AUTH-02", "NFR-AUTH-02")]
     fn token_round_trip() {
         let (user_id, session_id) = (Uuid::new_v4(), Uuid::new_v4());
         let token = issue_token(SECRET, user_id, session_id, 900).unwrap();
@@ -245,6 +256,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("NFR-AUTH-02")]
     fn token_with_wrong_secret_or_garbage_is_rejected() {
         let token = issue_token(SECRET, Uuid::new_v4(), Uuid::new_v4(), 900).unwrap();
         let other = "another-secret-that-is-also-32-bytes-long!";
@@ -259,6 +271,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("NFR-AUTH-02")]
     fn expired_token_is_rejected() {
         let now = Utc::now().timestamp();
         let claims = Claims {
@@ -280,6 +293,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("FR-AUTH-01")]
     fn emails_are_normalised_and_validated() {
         assert_eq!(
             normalize_email("  Alice@Example.COM ").unwrap(),
@@ -298,6 +312,7 @@ mod tests {
     }
 
     #[test]
+    #[verifies("FR-AUTH-01")]
     fn password_length_is_enforced() {
         assert!(validate_password("short").is_err());
         assert!(validate_password("long enough").is_ok());

@@ -1,3 +1,4 @@
+use specplan_macros::implements;
 use uuid::Uuid;
 
 use crate::{
@@ -131,11 +132,13 @@ impl OrderService {
 }
 
 /// Clamps `page` to at least 1 and `per_page` to `1..=MAX_PER_PAGE`.
+#[implements("FR-ORDERS-01")]
 pub fn normalize_pagination(page: u32, per_page: u32) -> (u32, u32) {
     (page.max(1), per_page.clamp(1, MAX_PER_PAGE))
 }
 
 /// Validates line items and returns the order total in cents.
+#[implements("FR-ORDERS-02", "NFR-ORDERS-01")]
 pub fn compute_total(items: &[OrderItemInput]) -> ApiResult<i64> {
     if items.is_empty() {
         return Err(ApiError::Validation(
@@ -175,6 +178,7 @@ pub fn compute_total(items: &[OrderItemInput]) -> ApiResult<i64> {
 }
 
 /// Accepts three-letter ISO 4217 style codes, returned upper-cased.
+#[implements("FR-ORDERS-02")]
 pub fn normalize_currency(raw: &str) -> ApiResult<String> {
     let code = raw.trim().to_ascii_uppercase();
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -192,6 +196,8 @@ fn non_blank(value: Option<&str>) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use specplan_macros::verifies;
+
     use super::*;
 
     fn item(sku: &str, quantity: i32, unit_price_cents: i64) -> OrderItemInput {
@@ -202,6 +208,7 @@ mod tests {
         }
     }
 
+    #[verifies("FR-ORDERS-02", "NFR-ORDERS-01")]
     #[test]
     fn total_sums_quantity_times_unit_price() {
         let items = [
@@ -212,6 +219,7 @@ mod tests {
         assert_eq!(compute_total(&items).unwrap(), 5_248);
     }
 
+    #[verifies("FR-ORDERS-02")]
     #[test]
     fn total_rejects_invalid_items() {
         assert!(compute_total(&[]).is_err());
@@ -222,6 +230,7 @@ mod tests {
         assert!(compute_total(&too_many).is_err());
     }
 
+    #[verifies("NFR-ORDERS-01")]
     #[test]
     fn total_overflow_is_a_validation_error() {
         let items = [item("GOLD", i32::MAX, i64::MAX / 2)];
@@ -231,6 +240,7 @@ mod tests {
         ));
     }
 
+    #[verifies("FR-ORDERS-01")]
     #[test]
     fn pagination_is_clamped() {
         assert_eq!(normalize_pagination(0, 0), (1, 1));
@@ -238,6 +248,7 @@ mod tests {
         assert_eq!(normalize_pagination(1, 10_000), (1, MAX_PER_PAGE));
     }
 
+    #[verifies("FR-ORDERS-02")]
     #[test]
     fn currency_codes_are_normalised() {
         assert_eq!(normalize_currency(" eur ").unwrap(), "EUR");
@@ -245,6 +256,7 @@ mod tests {
         assert!(normalize_currency("U$D").is_err());
     }
 
+    #[verifies("FR-ORDERS-04", "FR-ORDERS-05")]
     #[test]
     fn status_transitions_follow_the_lifecycle() {
         use OrderStatus::*;
@@ -259,6 +271,7 @@ mod tests {
         assert!(!Paid.is_deletable());
     }
 
+    #[verifies("FR-ORDERS-04")]
     #[test]
     fn status_uses_snake_case_on_the_wire() {
         assert_eq!(
