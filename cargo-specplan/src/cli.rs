@@ -69,11 +69,51 @@ pub enum Command {
     /// Step 0: tell what the workspace is built with
     #[command(after_help = EXIT_CODES)]
     Detect(DetectArgs),
+    /// The endpoints the code serves, with their handlers and requirement IDs
+    #[command(after_help = EXIT_CODES)]
+    Routes(RoutesArgs),
     /// Steps 0 and 0.5: confirm the stack and the domains, then scaffold the docs
     #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
+    /// Check that the documents and the code agree (exit 1 on errors)
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
     /// What a check rule means, why it matters and how to fix it
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style diagnostics
+    Human,
+    /// {"version": 1, "diagnostics": [...], "summary": {...}}
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (::error file=…)
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Exit 1 on warnings too
+    Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Treat warnings as errors for the exit code
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Option<Deny>,
+    /// Report only findings that are not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Record today's findings in the baseline file (given with --baseline, or this path)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "specplan-baseline.json")]
+    pub write_baseline: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +128,13 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct DetectArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: HumanOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: HumanOrJson,

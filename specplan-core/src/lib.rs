@@ -4,6 +4,7 @@
 //! workspace, detecting its stack, scanning its sources, and writing the
 //! specification documents without ever losing a word a person wrote.
 
+pub mod annotations;
 pub mod check;
 pub mod config;
 pub mod date;
@@ -13,6 +14,7 @@ pub mod domains;
 pub mod inspect;
 pub mod lockfile;
 pub mod region;
+pub mod routes;
 pub mod scaffold;
 pub mod scan;
 pub mod slug;

@@ -10,8 +10,15 @@ use crate::cli::ExplainArgs;
 pub fn run(args: &ExplainArgs) -> Result<(), CliError> {
     let mut out = anstream::stdout().lock();
     let text = if args.list {
-        let width = registry::RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-        let mut s = format!("{:width$}  {:9}  {:7}  summary\n", "rule", "family", "default");
+        let width = registry::RULES
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut s = format!(
+            "{:width$}  {:9}  {:7}  summary\n",
+            "rule", "family", "default"
+        );
         for r in registry::RULES {
             s.push_str(&format!(
                 "{:width$}  {:9}  {:7}  {}\n",
@@ -31,7 +38,9 @@ pub fn run(args: &ExplainArgs) -> Result<(), CliError> {
             } else {
                 format!("did you mean `{}`?", suggestions.join("`, `"))
             };
-            return Err(CliError::Usage(format!("no rule is named `{name}`; {hint}")));
+            return Err(CliError::Usage(format!(
+                "no rule is named `{name}`; {hint}"
+            )));
         };
         format!(
             "# {}\n\nFamily: {} · default level: {}\n\n{}\n\n{}\n",

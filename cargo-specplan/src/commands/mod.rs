@@ -1,8 +1,10 @@
 //! One module per subcommand; each maps its arguments onto specplan-core.
 
+mod check;
 mod detect;
 mod explain;
 mod init;
+mod routes;
 
 use specplan_core::Workspace;
 
@@ -13,7 +15,9 @@ use crate::shell::Shell;
 pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
     match &cli.command {
         Command::Detect(args) => detect::run(&cli.global, args, shell),
+        Command::Routes(args) => routes::run(&cli.global, args, shell),
         Command::Init(args) => init::run(&cli.global, args, shell),
+        Command::Check(args) => check::run(&cli.global, args, shell),
         Command::Explain(args) => explain::run(args),
     }
 }

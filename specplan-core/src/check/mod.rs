@@ -33,3 +33,89 @@ pub fn apply_levels(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> 
         })
         .collect()
 }
+
+pub mod rules;
+
+use std::collections::HashMap;
+
+use crate::config::{Config, Loaded};
+use crate::diag::Span;
+use crate::workspace::Workspace;
+
+/// What a check run needs besides the workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Findings recorded earlier; they are not reported again.
+    pub baseline: Option<baseline::Baseline>,
+}
+
+/// Runs every rule over the workspace. `Err` only when the check cannot run
+/// (invalid configuration): exit code 2.
+pub fn run(
+    ws: &Workspace,
+    loaded: &Loaded,
+    options: &Options,
+) -> Result<report::Report, Diagnostic> {
+    let config: &Config = &loaded.config;
+    let levels = Levels::from_config(config, &loaded.source, &ws.root)?;
+    let files = crate::source::walk_workspace(ws);
+    let domains: Vec<(String, String)> = config
+        .domains
+        .iter()
+        .map(|d| (d.name.clone(), d.prefix()))
+        .collect();
+    let spec = crate::spec::load(&ws.root, &config.docs.root(), &domains);
+    let scan = crate::annotations::scan_workspace(ws, &files);
+    let routes = crate::routes::extract(ws, &files);
+    let cx = rules::Cx {
+        ws,
+        config,
+        spec: &spec,
+        files: &files,
+        annotations: &scan.annotations,
+        routes: Some(&routes),
+    };
+    let mut diags = rules::run(&cx);
+    diags.extend(ws.diagnostics.iter().cloned());
+    diags.extend(files.diagnostics.iter().cloned());
+    diags.extend(spec.diagnostics.iter().cloned());
+    diags.extend(scan.diagnostics.iter().cloned());
+    diags.extend(routes.diagnostics.iter().cloned());
+    fill_spans(ws, &mut diags);
+    let mut report = report::Report {
+        diagnostics: apply_levels(diags, &levels),
+        unimplemented: rules::coverage::unimplemented(&cx),
+        ..report::Report::default()
+    };
+    if let Some(b) = &options.baseline {
+        b.apply(&mut report);
+    }
+    report.sort();
+    Ok(report)
+}
+
+/// Gives byte offsets to spans that only know their line and column, so
+/// every diagnostic can show its source line.
+fn fill_spans(ws: &Workspace, diags: &mut [Diagnostic]) {
+    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    for d in diags.iter_mut() {
+        let (Some(file), Some(span)) = (&d.file, d.span) else {
+            continue;
+        };
+        if span.start_byte != usize::MAX {
+            continue;
+        }
+        let text = texts
+            .entry(file.clone())
+            .or_insert_with(|| std::fs::read_to_string(ws.root.join(file)).ok());
+        let Some(text) = text else { continue };
+        if let Some(start) = crate::diag::byte_offset(text, span.line, span.column) {
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            // Underline the word that starts there.
+            let end = text[start..line_end]
+                .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
+                .map_or(line_end, |i| start + i.max(1));
+            d.span = Some(Span::from_bytes(text, start, end));
+        }
+    }
+}

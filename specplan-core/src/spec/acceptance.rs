@@ -100,12 +100,15 @@ fn classify(text: &str, range: Range<usize>) -> Option<Line> {
         .next()
         .unwrap_or("");
     if let Some(k) = keyword(first) {
-        let rest = t[first.len()..]
-            .trim_start_matches(|c: char| c == ':' || c.is_whitespace())
-            .to_string();
+        let rest = t[first.len()..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+        let steps = split_inline(k, rest, &range);
+        if steps.len() > 1 && steps.iter().any(|s| s.keyword == StepKeyword::Then) {
+            // `Given …, When …, Then …` on one line: a whole scenario.
+            return Some(Line::Row(None, steps, range));
+        }
         return Some(Line::Step(Step {
             keyword: k,
-            text: rest,
+            text: rest.to_string(),
             range,
         }));
     }
@@ -117,6 +120,46 @@ fn classify(text: &str, range: Range<usize>) -> Option<Line> {
         || lower.starts_with("example")
         || (t.ends_with(':') && t.chars().count() <= 80);
     label.then(|| Line::Title(t.trim_end_matches(':').trim().to_string(), range))
+}
+
+/// Splits `Given a, When b, Then c` at the capitalised keywords that follow
+/// a comma or semicolon.
+fn split_inline(first: StepKeyword, rest: &str, range: &Range<usize>) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut keyword_now = first;
+    let mut start = 0;
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < rest.len() {
+        if matches!(bytes[i], b',' | b';') {
+            let after = rest[i + 1..].trim_start();
+            let word = after
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .next()
+                .unwrap_or("");
+            if let Some(k) =
+                keyword(word).filter(|k| !matches!(k, StepKeyword::Given) || steps.is_empty())
+            {
+                steps.push(Step {
+                    keyword: keyword_now,
+                    text: rest[start..i].trim().to_string(),
+                    range: range.clone(),
+                });
+                keyword_now = k;
+                let skip = rest.len() - after.len() + word.len();
+                start = skip;
+                i = skip;
+                continue;
+            }
+        }
+        i += rest[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    steps.push(Step {
+        keyword: keyword_now,
+        text: rest[start..].trim().to_string(),
+        range: range.clone(),
+    });
+    steps
 }
 
 struct Lines<'a> {
@@ -442,6 +485,31 @@ mod tests {
         assert!(!is_error_text("Then the user is signed in"));
         assert!(!is_error_text("Given 4000 items"));
         assert!(!is_error_text("Then terror ensues")); // whole words only
+    }
+
+    #[test]
+    fn one_line_scenarios_are_split() {
+        let steps = split_inline(
+            StepKeyword::Given,
+            "a user, When they sign in, Then they get a token; And a cookie",
+            &(0..1),
+        );
+        let kinds: Vec<StepKeyword> = steps.iter().map(|s| s.keyword).collect();
+        assert_eq!(
+            kinds,
+            [
+                StepKeyword::Given,
+                StepKeyword::When,
+                StepKeyword::Then,
+                StepKeyword::And
+            ]
+        );
+        assert_eq!(steps[1].text, "they sign in");
+        // A comma in plain text does not split.
+        assert_eq!(
+            split_inline(StepKeyword::Given, "a, b and c", &(0..1)).len(),
+            1
+        );
     }
 
     #[test]

@@ -1,0 +1,938 @@
+//! A symbol index over the workspace's Rust sources, enough to follow a
+//! router across functions, modules and crates.
+//!
+//! Modules are found from the file layout (`src/a/b.rs` and `src/a/b/mod.rs`
+//! are `crate::a::b`; inline `mod x { … }` blocks are followed inside a
+//! file), so a file is parsed only when something resolves into it. Paths
+//! are resolved the way rustc does for the cases routers use: `crate::`,
+//! `self::`, `super::`, items of the current module, `use` imports (renames,
+//! groups, globs, re-exports), child modules, and the other crates of the
+//! workspace by their library name.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use camino::Utf8PathBuf;
+use memchr::memmem;
+
+use crate::diag::Diagnostic;
+use crate::scan::{self, Prefilter};
+use crate::source::{self, Files, WalkedFile};
+use crate::workspace::Workspace;
+
+use super::Framework;
+
+/// A crate of the workspace: one namespace per package (its library and
+/// binaries share `src/`).
+#[derive(Debug)]
+pub(crate) struct CrateInfo {
+    /// The name code uses for it: the library target's name.
+    pub ident: String,
+    /// Root of the module tree (`src/`).
+    pub src_dir: Utf8PathBuf,
+    /// The root file (`lib.rs`, else `main.rs`).
+    pub root_file: Option<usize>,
+    /// Other crates of the workspace this one depends on, by the name the
+    /// code uses (renames honoured).
+    pub deps: HashMap<String, usize>,
+    /// Web frameworks among its dependencies.
+    pub frameworks: BTreeSet<Framework>,
+}
+
+#[derive(Debug)]
+pub(crate) struct FileEntry {
+    pub walked: WalkedFile,
+    pub krate: usize,
+    /// Module path of the file within its crate (`[]` for a root file).
+    pub module: Vec<String>,
+    /// Read once: `None` until read, `Some(None)` when it could not be.
+    pub text: RefCell<Option<Option<Rc<str>>>>,
+}
+
+/// A parsed file.
+pub(crate) struct SrcFile {
+    pub ast: syn::File,
+    /// `use` declarations per inline-module path within the file.
+    scopes: HashMap<Vec<String>, Scope>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Scope {
+    names: HashMap<String, Vec<String>>,
+    globs: Vec<Vec<String>>,
+}
+
+/// Where code is: a file, an inline module path within it, and the module
+/// path within the crate that this amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ModLoc {
+    pub krate: usize,
+    pub file: usize,
+    /// Inline modules inside `file`.
+    pub inline: Vec<String>,
+}
+
+/// A function: free, or in an `impl` block of `impl_ty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct FnRef {
+    pub loc: ModLoc,
+    pub impl_ty: Option<String>,
+    /// Which `impl` block of that type in the module (several may exist).
+    pub impl_idx: usize,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ItemRef {
+    pub loc: ModLoc,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Def {
+    Fn(FnRef),
+    Type(ItemRef),
+    Const(ItemRef),
+    Module(ModLoc),
+    /// Outside the workspace (or not found): the path, imports expanded.
+    External(Vec<String>),
+}
+
+/// A function's parts, whatever kind of item holds it.
+pub(crate) struct FnView<'a> {
+    pub attrs: &'a [syn::Attribute],
+    /// In an `impl Trait for Type` block (called by whoever uses the trait).
+    pub in_trait_impl: bool,
+    /// Attributes of the enclosing `impl` block, if any.
+    pub impl_attrs: &'a [syn::Attribute],
+    pub sig: &'a syn::Signature,
+    pub block: &'a syn::Block,
+}
+
+/// A path as written at a place.
+type PathKey = (ModLoc, Vec<String>);
+
+/// `impl` blocks of a type: (module, index among the module's impl blocks).
+pub(crate) type ImplList = Rc<Vec<(ModLoc, usize)>>;
+
+pub(crate) struct Index {
+    pub crates: Vec<CrateInfo>,
+    pub files: Vec<FileEntry>,
+    by_module: HashMap<(usize, Vec<String>), usize>,
+    parsed: RefCell<HashMap<usize, Option<Rc<SrcFile>>>>,
+    pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Impl blocks per crate and self type name, found on demand.
+    impls: RefCell<HashMap<(usize, String), ImplList>>,
+    resolved: RefCell<HashMap<PathKey, Option<Def>>>,
+    resolving: RefCell<std::collections::HashSet<PathKey>>,
+}
+
+/// Whether a package-relative path is test, bench, example or build code.
+fn is_non_app_path(rel_in_pkg: &str) -> bool {
+    let first = rel_in_pkg.split('/').next().unwrap_or("");
+    matches!(first, "tests" | "benches" | "examples") || rel_in_pkg == "build.rs"
+}
+
+impl Index {
+    pub(crate) fn new(ws: &Workspace, files: &Files) -> Index {
+        let mut crates = Vec::new();
+        let mut pkg_crate: HashMap<usize, usize> = HashMap::new();
+        for (pi, pkg) in ws.packages.iter().enumerate() {
+            let lib = pkg.targets.iter().find(|t| {
+                t.kinds
+                    .iter()
+                    .any(|k| k.contains("lib") || k == "proc-macro")
+            });
+            let bin = pkg
+                .targets
+                .iter()
+                .find(|t| t.kinds.iter().any(|k| k == "bin"));
+            let ident = lib
+                .map(|t| t.name.replace('-', "_"))
+                .unwrap_or_else(|| pkg.name.replace('-', "_"));
+            let src_dir = lib
+                .or(bin)
+                .and_then(|t| t.src_path.parent().map(|p| p.to_owned()))
+                .unwrap_or_else(|| pkg.root().join("src"));
+            let mut frameworks = BTreeSet::new();
+            for dep in pkg.runtime_dependencies() {
+                if let Some(fw) = Framework::of_crate(&dep.name) {
+                    frameworks.insert(fw);
+                }
+            }
+            pkg_crate.insert(pi, crates.len());
+            crates.push(CrateInfo {
+                ident,
+                src_dir,
+                root_file: None,
+                deps: HashMap::new(),
+                frameworks,
+            });
+        }
+        // Path dependencies between members.
+        for (pi, pkg) in ws.packages.iter().enumerate() {
+            let ci = pkg_crate[&pi];
+            for dep in &pkg.dependencies {
+                let Some(target) = ws
+                    .packages
+                    .iter()
+                    .position(|p| p.name == dep.name)
+                    .map(|i| pkg_crate[&i])
+                else {
+                    continue;
+                };
+                let used_as = dep
+                    .rename
+                    .clone()
+                    .unwrap_or_else(|| crates[target].ident.clone())
+                    .replace('-', "_");
+                crates[ci].deps.insert(used_as, target);
+            }
+        }
+        let mut entries = Vec::new();
+        let mut by_module = HashMap::new();
+        let mut bin_crates: HashMap<(usize, String), usize> = HashMap::new();
+        for f in scan::rust_sources(ws, files) {
+            let Some(pkg) = ws.package_of(&f.abs) else {
+                continue;
+            };
+            let Some(pi) = ws.packages.iter().position(|p| p.name == pkg.name) else {
+                continue;
+            };
+            let rel_in_pkg = f
+                .abs
+                .strip_prefix(pkg.root())
+                .map(|p| p.as_str().replace('\\', "/"))
+                .unwrap_or_default();
+            if is_non_app_path(&rel_in_pkg) {
+                continue;
+            }
+            let ci = pkg_crate[&pi];
+            let Ok(in_src) = f.abs.strip_prefix(&crates[ci].src_dir) else {
+                continue;
+            };
+            let mut module: Vec<String> = in_src
+                .with_extension("")
+                .components()
+                .map(|c| c.as_str().to_string())
+                .collect();
+            let id = entries.len();
+            let is_root = matches!(module.as_slice(), [one] if one == "lib" || one == "main");
+            let is_bin = module.first().is_some_and(|m| m == "bin");
+            if is_root {
+                module.clear();
+                let is_lib = in_src.as_str() == "lib.rs";
+                if is_lib || crates[ci].root_file.is_none() {
+                    crates[ci].root_file = Some(id);
+                    by_module.insert((ci, Vec::new()), id);
+                }
+            } else if !is_bin || module.len() < 2 {
+                if module.last().is_some_and(|m| m == "mod") {
+                    module.pop();
+                }
+                by_module.insert((ci, module.clone()), id);
+            } else if let Some(bin) = module.get(1).cloned() {
+                // `src/bin/x.rs` and `src/bin/x/…`: a crate of its own that
+                // reaches the library by its name.
+                let key = (ci, bin.clone());
+                let bi = match bin_crates.get(&key) {
+                    Some(&bi) => bi,
+                    None => {
+                        let mut deps = crates[ci].deps.clone();
+                        deps.insert(crates[ci].ident.clone(), ci);
+                        let info = CrateInfo {
+                            ident: bin.replace('-', "_"),
+                            src_dir: crates[ci].src_dir.join("bin").join(&bin),
+                            root_file: None,
+                            deps,
+                            frameworks: crates[ci].frameworks.clone(),
+                        };
+                        crates.push(info);
+                        bin_crates.insert(key, crates.len() - 1);
+                        crates.len() - 1
+                    }
+                };
+                let mut rest: Vec<String> = module[2..].to_vec();
+                if matches!(rest.as_slice(), [] | [_]) && rest.first().is_none_or(|m| m == "main") {
+                    rest.clear();
+                    crates[bi].root_file = Some(id);
+                    by_module.insert((bi, Vec::new()), id);
+                } else {
+                    if rest.last().is_some_and(|m| m == "mod") {
+                        rest.pop();
+                    }
+                    by_module.insert((bi, rest.clone()), id);
+                }
+                entries.push(FileEntry {
+                    walked: f.clone(),
+                    krate: bi,
+                    module: rest,
+                    text: RefCell::new(None),
+                });
+                continue;
+            }
+            entries.push(FileEntry {
+                walked: f.clone(),
+                krate: ci,
+                module,
+                text: RefCell::new(None),
+            });
+        }
+        Index {
+            crates,
+            files: entries,
+            by_module,
+            parsed: RefCell::new(HashMap::new()),
+            diagnostics: RefCell::new(Vec::new()),
+            impls: RefCell::new(HashMap::new()),
+            resolved: RefCell::new(HashMap::new()),
+            resolving: RefCell::new(std::collections::HashSet::new()),
+        }
+    }
+
+    /// The text of a file, read once.
+    pub(crate) fn text(&self, id: usize) -> Option<Rc<str>> {
+        let entry = &self.files[id];
+        if let Some(t) = entry.text.borrow().as_ref() {
+            return t.clone();
+        }
+        let text = match source::read_text(&entry.walked) {
+            Ok(t) => Some(Rc::<str>::from(t)),
+            Err(d) => {
+                self.diagnostics.borrow_mut().push(d);
+                None
+            }
+        };
+        *entry.text.borrow_mut() = Some(text.clone());
+        text
+    }
+
+    /// Whether `name` occurs as a word in the application code more than
+    /// once (its definition is one occurrence).
+    pub(crate) fn referenced(&self, name: &str) -> bool {
+        let finder = memmem::Finder::new(name.as_bytes());
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut count = 0;
+        for id in 0..self.files.len() {
+            let Some(text) = self.text(id) else { continue };
+            let bytes = text.as_bytes();
+            for at in finder.find_iter(bytes) {
+                let before = at.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(at + name.len()).copied();
+                if !before.is_some_and(is_ident) && !after.is_some_and(is_ident) {
+                    count += 1;
+                    if count > 1 {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Files whose bytes match `filter`.
+    pub(crate) fn matching(&self, filter: &Prefilter) -> Vec<usize> {
+        (0..self.files.len())
+            .filter(|&id| self.text(id).is_some_and(|t| filter.matches(t.as_bytes())))
+            .collect()
+    }
+
+    /// The parsed file, parsed at most once; a parse error is reported once.
+    pub(crate) fn parsed(&self, id: usize) -> Option<Rc<SrcFile>> {
+        if let Some(p) = self.parsed.borrow().get(&id) {
+            return p.clone();
+        }
+        let result = self.text(id).and_then(|text| match syn::parse_file(&text) {
+            Ok(ast) => {
+                let scopes = collect_scopes(&ast);
+                Some(Rc::new(SrcFile { ast, scopes }))
+            }
+            Err(e) => {
+                self.diagnostics.borrow_mut().push(source::syn_error(
+                    &self.files[id].walked,
+                    &text,
+                    &e,
+                ));
+                None
+            }
+        });
+        self.parsed.borrow_mut().insert(id, result.clone());
+        result
+    }
+
+    pub(crate) fn rel(&self, file: usize) -> &str {
+        &self.files[file].walked.rel
+    }
+
+    pub(crate) fn file_loc(&self, file: usize) -> ModLoc {
+        ModLoc {
+            krate: self.files[file].krate,
+            file,
+            inline: Vec::new(),
+        }
+    }
+
+    /// The module path of a location within its crate.
+    pub(crate) fn module_path(&self, loc: &ModLoc) -> Vec<String> {
+        let mut p = self.files[loc.file].module.clone();
+        p.extend(loc.inline.iter().cloned());
+        p
+    }
+
+    /// `crate::a::b::name` as the user would search for it, with the crate's
+    /// name in front.
+    pub(crate) fn display_path(&self, loc: &ModLoc, tail: &[&str]) -> String {
+        let mut parts = vec![self.crates[loc.krate].ident.clone()];
+        parts.extend(self.module_path(loc));
+        parts.extend(tail.iter().map(|s| s.to_string()));
+        parts.join("::")
+    }
+
+    pub(crate) fn fn_display(&self, f: &FnRef) -> String {
+        match &f.impl_ty {
+            Some(t) => self.display_path(&f.loc, &[t, &f.name]),
+            None => self.display_path(&f.loc, &[&f.name]),
+        }
+    }
+
+    /// The module at `path` in crate `krate`, from the file layout (a file
+    /// module) possibly followed by inline modules.
+    fn module_at(&self, krate: usize, path: &[String]) -> Option<ModLoc> {
+        for split in (0..=path.len()).rev() {
+            if let Some(&file) = self.by_module.get(&(krate, path[..split].to_vec())) {
+                let loc = ModLoc {
+                    krate,
+                    file,
+                    inline: Vec::new(),
+                };
+                let mut loc = loc;
+                for seg in &path[split..] {
+                    if !self.has_inline_mod(&loc, seg) {
+                        return None;
+                    }
+                    loc.inline.push(seg.clone());
+                }
+                return Some(loc);
+            }
+        }
+        None
+    }
+
+    fn has_inline_mod(&self, loc: &ModLoc, name: &str) -> bool {
+        let Some(src) = self.parsed(loc.file) else {
+            return false;
+        };
+        items_at(&src.ast, &loc.inline).is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == name && m.content.is_some()))
+        })
+    }
+
+    pub(crate) fn crate_root(&self, krate: usize) -> Option<ModLoc> {
+        self.module_at(krate, &[])
+    }
+
+    fn parent(&self, loc: &ModLoc) -> Option<ModLoc> {
+        let mut path = self.module_path(loc);
+        path.pop()?;
+        self.module_at(loc.krate, &path)
+    }
+
+    fn child(&self, loc: &ModLoc, name: &str) -> Option<ModLoc> {
+        if self.has_inline_mod(loc, name) {
+            let mut l = loc.clone();
+            l.inline.push(name.to_string());
+            return Some(l);
+        }
+        let mut path = self.module_path(loc);
+        path.push(name.to_string());
+        self.by_module.get(&(loc.krate, path)).map(|&file| ModLoc {
+            krate: loc.krate,
+            file,
+            inline: Vec::new(),
+        })
+    }
+
+    /// Resolves a path as written at `loc`.
+    pub(crate) fn resolve(&self, loc: &ModLoc, segs: &[String]) -> Def {
+        self.resolve_depth(loc, segs, 0)
+            .unwrap_or_else(|| Def::External(segs.to_vec()))
+    }
+
+    /// Memoised; a resolution that reaches itself again (cyclic glob
+    /// re-exports) is cut there.
+    fn resolve_depth(&self, loc: &ModLoc, segs: &[String], depth: usize) -> Option<Def> {
+        if depth > 24 {
+            return None;
+        }
+        let key = (loc.clone(), segs.to_vec());
+        if let Some(d) = self.resolved.borrow().get(&key) {
+            return d.clone();
+        }
+        if !self.resolving.borrow_mut().insert(key.clone()) {
+            return None;
+        }
+        let d = self.resolve_uncached(loc, segs, depth);
+        self.resolving.borrow_mut().remove(&key);
+        self.resolved.borrow_mut().insert(key, d.clone());
+        d
+    }
+
+    fn resolve_uncached(&self, loc: &ModLoc, segs: &[String], depth: usize) -> Option<Def> {
+        let Some((first, rest)) = segs.split_first() else {
+            return Some(Def::Module(loc.clone()));
+        };
+        match first.as_str() {
+            "crate" => return self.resolve_depth(&self.crate_root(loc.krate)?, rest, depth + 1),
+            "self" => return self.resolve_depth(loc, rest, depth + 1),
+            "super" => return self.resolve_depth(&self.parent(loc)?, rest, depth + 1),
+            _ => {}
+        }
+        // An item or module declared here.
+        if let Some(d) = self.lookup_here(loc, first, rest, depth) {
+            return Some(d);
+        }
+        // A `use` in scope.
+        let scope = self
+            .parsed(loc.file)
+            .and_then(|src| src.scopes.get(&loc.inline).cloned())
+            .unwrap_or_default();
+        if let Some(target) = scope.names.get(first) {
+            let mut full = target.clone();
+            full.extend(rest.iter().cloned());
+            return Some(self.resolve_use(loc, &full, depth + 1));
+        }
+        // Another crate of the workspace.
+        if let Some(d) = self.resolve_crate_name(loc.krate, first, rest, depth) {
+            return Some(d);
+        }
+        // Glob imports: only a hit inside the workspace counts.
+        for base in &scope.globs {
+            let mut full = base.clone();
+            full.extend(segs.iter().cloned());
+            let d = self.resolve_use(loc, &full, depth + 1);
+            if !matches!(d, Def::External(_)) {
+                return Some(d);
+            }
+        }
+        // Not ours: expand through the globs of known frameworks so that the
+        // caller can still tell `get` from `axum::routing::*`.
+        None
+    }
+
+    fn resolve_crate_name(
+        &self,
+        krate: usize,
+        first: &str,
+        rest: &[String],
+        depth: usize,
+    ) -> Option<Def> {
+        let target = if self.crates[krate].ident == first {
+            Some(krate)
+        } else {
+            self.crates[krate].deps.get(first).copied()
+        }?;
+        let root = self.crate_root(target)?;
+        self.resolve_depth(&root, rest, depth + 1)
+    }
+
+    /// A `use` path: `crate::`/`self::`/`super::`, a name in scope (2018
+    /// uniform paths), or an extern crate.
+    fn resolve_use(&self, loc: &ModLoc, path: &[String], depth: usize) -> Def {
+        let Some(first) = path.first() else {
+            return Def::External(Vec::new());
+        };
+        if matches!(first.as_str(), "crate" | "self" | "super") {
+            return self
+                .resolve_depth(loc, path, depth)
+                .unwrap_or_else(|| Def::External(path.to_vec()));
+        }
+        if self.lookup_here(loc, first, &path[1..], depth).is_some()
+            || self.child(loc, first).is_some()
+        {
+            return self
+                .resolve_depth(loc, path, depth)
+                .unwrap_or_else(|| Def::External(path.to_vec()));
+        }
+        if let Some(d) = self.resolve_crate_name(loc.krate, first, &path[1..], depth) {
+            return d;
+        }
+        Def::External(path.to_vec())
+    }
+
+    /// `first` declared in the module at `loc` (an item, or a file module).
+    fn lookup_here(&self, loc: &ModLoc, first: &str, rest: &[String], depth: usize) -> Option<Def> {
+        if let Some(src) = self.parsed(loc.file)
+            && let Some(items) = items_at(&src.ast, &loc.inline)
+        {
+            for item in items {
+                match item {
+                    syn::Item::Fn(f) if f.sig.ident == first && rest.is_empty() => {
+                        return Some(Def::Fn(FnRef {
+                            loc: loc.clone(),
+                            impl_ty: None,
+                            impl_idx: 0,
+                            name: first.to_string(),
+                        }));
+                    }
+                    syn::Item::Struct(s) if s.ident == first => {
+                        return self.type_then(loc, first, rest);
+                    }
+                    syn::Item::Enum(e) if e.ident == first => {
+                        return self.type_then(loc, first, rest);
+                    }
+                    syn::Item::Type(t) if t.ident == first => {
+                        return self.type_then(loc, first, rest);
+                    }
+                    syn::Item::Union(u) if u.ident == first => {
+                        return self.type_then(loc, first, rest);
+                    }
+                    syn::Item::Const(c) if c.ident == first && rest.is_empty() => {
+                        return Some(Def::Const(ItemRef {
+                            loc: loc.clone(),
+                            name: first.to_string(),
+                        }));
+                    }
+                    syn::Item::Static(c) if c.ident == first && rest.is_empty() => {
+                        return Some(Def::Const(ItemRef {
+                            loc: loc.clone(),
+                            name: first.to_string(),
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let child = self.child(loc, first)?;
+        self.resolve_depth(&child, rest, depth + 1)
+    }
+
+    fn type_then(&self, loc: &ModLoc, name: &str, rest: &[String]) -> Option<Def> {
+        let ty = ItemRef {
+            loc: loc.clone(),
+            name: name.to_string(),
+        };
+        match rest {
+            [] => Some(Def::Type(ty)),
+            [method] => self.method_of(&ty, method).map(Def::Fn),
+            _ => None,
+        }
+    }
+
+    /// `Type::method`: an associated fn in any `impl` block of the type in
+    /// its crate (inherent or trait impls).
+    pub(crate) fn method_of(&self, ty: &ItemRef, method: &str) -> Option<FnRef> {
+        // Beside the type first (the usual place), then anywhere in its crate.
+        self.method_in_file(ty, method, ty.loc.file).or_else(|| {
+            self.impls_of(ty.loc.krate, &ty.name, Some(ty.loc.file))
+                .iter()
+                .find_map(|(loc, idx)| self.method_in_impl(ty, method, loc, *idx))
+        })
+    }
+
+    fn method_in_file(&self, ty: &ItemRef, method: &str, file: usize) -> Option<FnRef> {
+        let src = self.parsed(file)?;
+        let base = self.file_loc(file);
+        let mut hit = None;
+        walk_modules(&src.ast.items, &mut Vec::new(), &mut |inline, items| {
+            if hit.is_some() {
+                return;
+            }
+            for (idx, item) in impl_blocks(items).enumerate() {
+                if let syn::Item::Impl(imp) = item
+                    && type_name(&imp.self_ty).as_deref() == Some(ty.name.as_str())
+                {
+                    let mut loc = base.clone();
+                    loc.inline = inline.to_vec();
+                    if let Some(f) = self.method_in_impl(ty, method, &loc, idx) {
+                        hit = Some(f);
+                        return;
+                    }
+                }
+            }
+        });
+        hit
+    }
+
+    fn method_in_impl(
+        &self,
+        ty: &ItemRef,
+        method: &str,
+        loc: &ModLoc,
+        idx: usize,
+    ) -> Option<FnRef> {
+        let src = self.parsed(loc.file)?;
+        let items = items_at(&src.ast, &loc.inline)?;
+        let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(idx) else {
+            return None;
+        };
+        imp.items
+            .iter()
+            .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == method))
+            .then(|| FnRef {
+                loc: loc.clone(),
+                impl_ty: Some(ty.name.clone()),
+                impl_idx: idx,
+                name: method.to_string(),
+            })
+    }
+
+    /// Every `impl` block of a type named `name` in crate `krate`, as
+    /// (module, index among the module's impl blocks). Files that mention
+    /// neither `impl` nor the name are not parsed.
+    pub(crate) fn impls_of(&self, krate: usize, name: &str, first_file: Option<usize>) -> ImplList {
+        let key = (krate, name.to_string());
+        if let Some(v) = self.impls.borrow().get(&key) {
+            return v.clone();
+        }
+        let finder = memmem::Finder::new(name.as_bytes());
+        let mut out = Vec::new();
+        let mut ids: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].krate == krate)
+            .collect();
+        if let Some(f) = first_file {
+            ids.retain(|&i| i != f);
+            ids.insert(0, f);
+        }
+        for id in ids {
+            let Some(text) = self.text(id) else { continue };
+            if finder.find(text.as_bytes()).is_none() || !text.contains("impl") {
+                continue;
+            }
+            let Some(src) = self.parsed(id) else { continue };
+            let base = self.file_loc(id);
+            walk_modules(&src.ast.items, &mut Vec::new(), &mut |inline, items| {
+                for (idx, item) in impl_blocks(items).enumerate() {
+                    if let syn::Item::Impl(imp) = item
+                        && type_name(&imp.self_ty).as_deref() == Some(name)
+                    {
+                        let mut loc = base.clone();
+                        loc.inline = inline.to_vec();
+                        out.push((loc, idx));
+                    }
+                }
+            });
+        }
+        let rc = Rc::new(out);
+        self.impls.borrow_mut().insert(key, rc.clone());
+        rc
+    }
+
+    /// Calls `f` with the function's parts.
+    pub(crate) fn with_fn<R>(
+        &self,
+        f: &FnRef,
+        cb: impl FnOnce(&FnView, &SrcFile) -> R,
+    ) -> Option<R> {
+        let src = self.parsed(f.loc.file)?;
+        let items = items_at(&src.ast, &f.loc.inline)?;
+        let view = match &f.impl_ty {
+            None => items.iter().find_map(|i| match i {
+                syn::Item::Fn(func) if func.sig.ident == f.name.as_str() => Some(FnView {
+                    attrs: &func.attrs,
+                    in_trait_impl: false,
+                    impl_attrs: &[],
+                    sig: &func.sig,
+                    block: &func.block,
+                }),
+                _ => None,
+            })?,
+            Some(_) => {
+                let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(f.impl_idx) else {
+                    return None;
+                };
+                imp.items.iter().find_map(|i| match i {
+                    syn::ImplItem::Fn(func) if func.sig.ident == f.name.as_str() => Some(FnView {
+                        attrs: &func.attrs,
+                        in_trait_impl: imp.trait_.is_some(),
+                        impl_attrs: &imp.attrs,
+                        sig: &func.sig,
+                        block: &func.block,
+                    }),
+                    _ => None,
+                })?
+            }
+        };
+        Some(cb(&view, &src))
+    }
+
+    /// Calls `cb` with the item named by `r`.
+    pub(crate) fn with_item<R>(
+        &self,
+        r: &ItemRef,
+        cb: impl FnOnce(&syn::Item, &SrcFile) -> R,
+    ) -> Option<R> {
+        let src = self.parsed(r.loc.file)?;
+        let items = items_at(&src.ast, &r.loc.inline)?;
+        let item = items
+            .iter()
+            .find(|i| item_name(i).is_some_and(|n| n == r.name))?;
+        Some(cb(item, &src))
+    }
+}
+
+/// The items of the inline module at `inline` inside a file.
+pub(crate) fn items_at<'a>(ast: &'a syn::File, inline: &[String]) -> Option<&'a [syn::Item]> {
+    let mut items: &[syn::Item] = &ast.items;
+    for seg in inline {
+        items = items.iter().find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == seg.as_str() => {
+                m.content.as_ref().map(|(_, c)| c.as_slice())
+            }
+            _ => None,
+        })?;
+    }
+    Some(items)
+}
+
+pub(crate) fn impl_blocks(items: &[syn::Item]) -> impl Iterator<Item = &syn::Item> {
+    items.iter().filter(|i| matches!(i, syn::Item::Impl(_)))
+}
+
+/// Visits the items of every (inline) module, with its inline path.
+/// `#[cfg(test)]` modules are skipped.
+pub(crate) fn walk_modules<'a>(
+    items: &'a [syn::Item],
+    path: &mut Vec<String>,
+    f: &mut dyn FnMut(&[String], &'a [syn::Item]),
+) {
+    f(path, items);
+    for item in items {
+        if let syn::Item::Mod(m) = item
+            && let Some((_, content)) = &m.content
+            && !scan::is_test_item(&m.attrs)
+        {
+            path.push(m.ident.to_string());
+            walk_modules(content, path, f);
+            path.pop();
+        }
+    }
+}
+
+pub(crate) fn item_name(item: &syn::Item) -> Option<String> {
+    Some(match item {
+        syn::Item::Fn(f) => f.sig.ident.to_string(),
+        syn::Item::Struct(s) => s.ident.to_string(),
+        syn::Item::Enum(e) => e.ident.to_string(),
+        syn::Item::Type(t) => t.ident.to_string(),
+        syn::Item::Union(u) => u.ident.to_string(),
+        syn::Item::Const(c) => c.ident.to_string(),
+        syn::Item::Static(s) => s.ident.to_string(),
+        syn::Item::Trait(t) => t.ident.to_string(),
+        _ => return None,
+    })
+}
+
+/// The last identifier of a path type (`crate::x::Api<T>` → `Api`).
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Group(g) => type_name(&g.elem),
+        _ => None,
+    }
+}
+
+/// `use` declarations of a file, per inline module. Uses inside function
+/// bodies count for their module (an approximation: block scopes are not
+/// told apart).
+fn collect_scopes(ast: &syn::File) -> HashMap<Vec<String>, Scope> {
+    struct V {
+        path: Vec<String>,
+        scopes: HashMap<Vec<String>, Scope>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for V {
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            self.path.push(m.ident.to_string());
+            syn::visit::visit_item_mod(self, m);
+            self.path.pop();
+        }
+        fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+            let scope = self.scopes.entry(self.path.clone()).or_default();
+            add_use_tree(scope, Vec::new(), &u.tree);
+        }
+    }
+    let mut v = V {
+        path: Vec::new(),
+        scopes: HashMap::new(),
+    };
+    syn::visit::Visit::visit_file(&mut v, ast);
+    v.scopes
+}
+
+fn add_use_tree(scope: &mut Scope, prefix: Vec<String>, tree: &syn::UseTree) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let mut next = prefix;
+            next.push(p.ident.to_string());
+            add_use_tree(scope, next, &p.tree);
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last() {
+                    scope.names.insert(last.clone(), prefix.clone());
+                }
+            } else {
+                let mut full = prefix;
+                full.push(name.clone());
+                scope.names.insert(name, full);
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let name = r.ident.to_string();
+            let full = if name == "self" {
+                prefix
+            } else {
+                let mut full = prefix;
+                full.push(name);
+                full
+            };
+            if r.rename != "_" {
+                scope.names.insert(r.rename.to_string(), full);
+            }
+        }
+        syn::UseTree::Glob(_) => scope.globs.push(prefix),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                add_use_tree(scope, prefix.clone(), t);
+            }
+        }
+    }
+}
+
+impl Index {
+    /// The path a name stands for through the imports of `loc`, without
+    /// resolving it into the workspace (`get` → `axum::routing::get`); glob
+    /// imports of a framework are tried when nothing else names it.
+    pub(crate) fn expand(&self, loc: &ModLoc, segs: &[String]) -> Vec<String> {
+        let Some((first, rest)) = segs.split_first() else {
+            return Vec::new();
+        };
+        let Some(src) = self.parsed(loc.file) else {
+            return segs.to_vec();
+        };
+        let scope = src.scopes.get(&loc.inline);
+        if let Some(target) = scope.and_then(|s| s.names.get(first)) {
+            let mut full: Vec<String> = target.clone();
+            full.extend(rest.iter().cloned());
+            return full;
+        }
+        if let Some(scope) = scope {
+            for base in &scope.globs {
+                if base
+                    .first()
+                    .is_some_and(|c| Framework::of_crate(&c.replace('_', "-")).is_some())
+                {
+                    let mut full = base.clone();
+                    full.extend(segs.iter().cloned());
+                    return full;
+                }
+            }
+        }
+        segs.to_vec()
+    }
+}

@@ -1,0 +1,355 @@
+//! Route extraction over the fixture workspaces of `tests/fixtures/routes/`:
+//! one tiny workspace per framework and per construct (each with its own
+//! `[workspace]` table), and broken inputs. The endpoint list of every
+//! fixture is a snapshot; paths in it are relative to the fixture.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use specplan_core::Workspace;
+use specplan_core::routes::{self, Endpoint, EndpointKind, RouteSet};
+use specplan_core::source::walk_workspace;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/routes")
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures_dir())
+        .expect("tests/fixtures/routes exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn extract_dir(dir: &Path) -> RouteSet {
+    let ws = Workspace::load(Some(&dir.join("Cargo.toml")), dir).expect("the workspace loads");
+    // `cargo metadata --no-deps --offline` accepts every fixture.
+    assert!(
+        ws.diagnostics.is_empty(),
+        "{}: {:#?}",
+        dir.display(),
+        ws.diagnostics
+    );
+    let files = walk_workspace(&ws);
+    routes::extract(&ws, &files)
+}
+
+fn extract(name: &str) -> RouteSet {
+    extract_dir(&fixtures_dir().join(name))
+}
+
+/// The endpoint list as SPEC.md §5 shapes it, the unresolved notes, and the
+/// problems met.
+fn summary(set: &RouteSet) -> Value {
+    json!({
+        "endpoints": set.endpoints.iter().map(|e| json!({
+            "method": e.method,
+            "path": e.path,
+            "handler": e.handler,
+            "file": e.file,
+            "line": e.line,
+            "framework": e.framework,
+            "implements": e.implements,
+        })).collect::<Vec<_>>(),
+        "unresolved": set.unresolved,
+        "diagnostics": set.diagnostics.iter().map(|d| json!({
+            "rule": d.rule,
+            "file": d.file,
+            "line": d.span.map(|s| s.line),
+            "message": d.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn ids(set: &RouteSet) -> Vec<String> {
+    set.endpoints.iter().map(Endpoint::id).collect()
+}
+
+#[test]
+fn routes_snapshot_every_fixture() {
+    let all = fixtures();
+    assert!(all.len() >= 18, "fixtures missing: {all:?}");
+    for (name, dir) in all {
+        let set = extract_dir(&dir);
+        let text = serde_json::to_string_pretty(&summary(&set)).unwrap();
+        insta::assert_snapshot!(name.clone(), text);
+    }
+}
+
+#[test]
+fn request_and_response_types_with_their_schemas() {
+    let set = extract("types-serde");
+    let mut doc = set.to_json();
+    doc.as_object_mut().unwrap().remove("diagnostics");
+    insta::assert_snapshot!(
+        "types-serde-full",
+        serde_json::to_string_pretty(&doc).unwrap()
+    );
+}
+
+#[test]
+fn nested_routers_from_other_crates_resolve() {
+    let set = extract("axum-multi-crate");
+    assert_eq!(
+        ids(&set),
+        [
+            "GET /health",
+            "GET /orders",
+            "POST /orders",
+            "GET /orders/{order_id}",
+            "POST /orders/{order_id}/cancel",
+            "GET /products/{sku}",
+        ]
+    );
+    let cancel = &set.endpoints[4];
+    assert_eq!(cancel.handler, "orders::handlers::write::cancel");
+    assert_eq!(cancel.file, "crates/orders/src/http.rs");
+    // `products` is the `catalog-service` package, renamed in the manifest.
+    assert_eq!(set.endpoints[5].handler, "catalog::product");
+    assert!(set.unresolved.is_empty(), "{:#?}", set.unresolved);
+}
+
+#[test]
+fn broken_inputs_are_reported_never_invented() {
+    let set = extract("broken-dynamic-path");
+    assert_eq!(ids(&set), ["GET /books/{id}", "GET /known"]);
+    assert_eq!(set.unresolved.len(), 2, "{:#?}", set.unresolved);
+    assert!(set.unresolved.iter().all(|u| u.why.contains("run time")));
+    assert!(
+        set.unresolved[0]
+            .why
+            .contains("broken_dynamic_path::plugin")
+    );
+
+    let set = extract("broken-recursion");
+    assert_eq!(ids(&set), ["GET /ping", "GET /pong", "GET /tree/leaf"]);
+    assert!(
+        set.unresolved
+            .iter()
+            .all(|u| u.why.contains("calls itself"))
+    );
+    assert_eq!(set.unresolved.len(), 2);
+
+    let set = extract("broken-user-macro");
+    assert_eq!(ids(&set), ["GET /health"]);
+    let whats: Vec<&str> = set.unresolved.iter().map(|u| u.what.as_str()).collect();
+    assert_eq!(whats, ["crud!(router, \"/books\", list)", "api_router!()"]);
+
+    let set = extract("broken-parse-error");
+    assert_eq!(ids(&set), ["GET /health", "GET /users"]);
+    assert_eq!(set.diagnostics.len(), 1);
+    assert_eq!(set.diagnostics[0].rule, "rust-parse-error");
+    assert_eq!(set.diagnostics[0].file.as_deref(), Some("src/broken.rs"));
+    assert!(set.unresolved[0].why.contains("does not parse"));
+}
+
+#[test]
+fn routers_built_by_methods_and_dead_routers() {
+    let set = extract("axum-impl-methods");
+    assert_eq!(ids(&set), ["GET /api/admin/items", "GET /api/items"]);
+    assert_eq!(set.endpoints[1].handler, "controllers::Api::list");
+    // Never mounted, never named: reported, not listed.
+    assert_eq!(set.unresolved.len(), 1);
+    assert_eq!(set.unresolved[0].what, "controllers::legacy_router");
+    assert!(
+        set.unresolved[0]
+            .why
+            .contains("nothing in the workspace mounts it")
+    );
+}
+
+#[test]
+fn every_framework_gives_its_endpoints() {
+    let cases: [(&str, &[&str]); 9] = [
+        (
+            "actix-web",
+            &[
+                "DELETE /api/v1/admin/books",
+                "GET /api/v1/authors",
+                "GET /api/v1/books",
+                "POST /api/v1/books",
+                "GET /api/v1/books/reviews",
+                "GET /api/v1/books/{book_id}",
+                "DELETE /api/v1/books/{book_id}",
+                "GET /legacy/{id}",
+                "PUT /legacy/{id}",
+                "POST /login",
+                "GET /ping",
+                "GET /status",
+                "HEAD /status",
+                "GET /version",
+            ],
+        ),
+        (
+            "rocket",
+            &[
+                "GET /",
+                "GET /api/posts",
+                "POST /api/posts",
+                "GET /api/posts/tags/{*path}",
+                "GET /api/posts/{id}",
+                "DELETE /api/posts/{id}",
+                "GET /hello/{name}/{age}",
+            ],
+        ),
+        (
+            "poem-openapi",
+            &[
+                "POST /api/pets",
+                "GET /api/pets/{id}",
+                "GET /api/store/inventory",
+                "ANY /health",
+                "GET /hello/{name}",
+            ],
+        ),
+        (
+            "loco",
+            &[
+                "GET /api/auth/current",
+                "POST /api/auth/login",
+                "GET /api/notes",
+                "POST /api/notes",
+                "GET /api/notes/{id}",
+                "DELETE /api/notes/{id}",
+            ],
+        ),
+        (
+            "warp",
+            &[
+                "ANY /hello/{name}",
+                "GET /todos",
+                "POST /todos",
+                "DELETE /todos/{id}",
+            ],
+        ),
+        (
+            "utoipa-axum",
+            &[
+                "GET /api/v1/todos",
+                "POST /api/v1/todos",
+                "PUT /api/v1/todos/{id}",
+                "DELETE /api/v1/todos/{id}",
+                "GET /health",
+            ],
+        ),
+        (
+            "tonic-grpc",
+            &[
+                "POST /helloworld.Greeter/SayHello",
+                "POST /helloworld.Greeter/StreamGreetings",
+                "POST /shop.admin.v1.AdminService/GetHTTPStatus",
+            ],
+        ),
+        (
+            "async-graphql",
+            &[
+                "GET /graphql",
+                "POST /graphql",
+                "QUERY books",
+                "QUERY currentUser",
+                "MUTATION deleteBook",
+                "MUTATION signIn",
+            ],
+        ),
+        (
+            "juniper",
+            &[
+                "POST /graphql",
+                "QUERY apiVersion",
+                "QUERY human",
+                "MUTATION createHuman",
+            ],
+        ),
+    ];
+    for (name, want) in cases {
+        let set = extract(name);
+        assert_eq!(ids(&set), want, "{name}");
+    }
+    let grpc = extract("tonic-grpc");
+    assert!(grpc.endpoints.iter().all(|e| e.kind == EndpointKind::Grpc));
+    assert_eq!(grpc.endpoints[0].handler, "greeter::MyGreeter::say_hello");
+}
+
+/// The example backend: exactly the ten endpoints of its router
+/// (`examples/storefront/src/routes.rs` and the handlers' routers).
+#[test]
+fn storefront_endpoints_match_its_router() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/storefront");
+    let set = extract_dir(&dir);
+    assert_eq!(
+        ids(&set),
+        [
+            "POST /api/v1/auth/login",
+            "POST /api/v1/auth/logout",
+            "GET /api/v1/auth/me",
+            "POST /api/v1/auth/register",
+            "GET /api/v1/orders",
+            "POST /api/v1/orders",
+            "GET /api/v1/orders/{id}",
+            "DELETE /api/v1/orders/{id}",
+            "PATCH /api/v1/orders/{id}/status",
+            "GET /health",
+        ]
+    );
+    assert!(set.unresolved.is_empty(), "{:#?}", set.unresolved);
+    assert!(set.diagnostics.is_empty(), "{:#?}", set.diagnostics);
+    let handlers: Vec<&str> = set.endpoints.iter().map(|e| e.handler.as_str()).collect();
+    assert_eq!(
+        handlers,
+        [
+            "storefront::handlers::auth::login",
+            "storefront::handlers::auth::logout",
+            "storefront::handlers::auth::me",
+            "storefront::handlers::auth::register",
+            "storefront::handlers::orders::list_orders",
+            "storefront::handlers::orders::create_order",
+            "storefront::handlers::orders::get_order",
+            "storefront::handlers::orders::delete_order",
+            "storefront::handlers::orders::update_order_status",
+            "storefront::handlers::health",
+        ]
+    );
+    let register = &set.endpoints[3];
+    let request = register.request.as_ref().unwrap();
+    assert_eq!(
+        (request.kind.as_str(), request.rust.as_str()),
+        ("json", "RegisterRequest")
+    );
+    assert_eq!(register.response.as_ref().unwrap().rust, "UserResponse");
+    assert!(register.extractors.iter().any(|x| x == "State<AppState>"));
+    let get_order = &set.endpoints[6];
+    assert_eq!(get_order.params[0].name, "id");
+    assert_eq!(get_order.params[0].rust.as_deref(), Some("Uuid"));
+    assert!(get_order.extractors.iter().any(|x| x == "AuthUser"));
+    let list = &set.endpoints[4];
+    assert_eq!(list.query.as_ref().unwrap().rust, "ListOrdersQuery");
+    // serde's `rename_all = "camelCase"` and `#[serde(default)]`.
+    let req = &set.schemas["RegisterRequest"];
+    assert!(req["properties"].get("displayName").is_some(), "{req:#}");
+    assert_eq!(req["required"], json!(["email", "password"]));
+}
+
+#[test]
+fn json_document_has_the_spec_shape() {
+    let set = extract("axum-modules");
+    let doc = set.to_json();
+    assert_eq!(doc["version"], 1);
+    let first = &doc["endpoints"][0];
+    for key in [
+        "method",
+        "path",
+        "handler",
+        "file",
+        "line",
+        "framework",
+        "implements",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}: {first:#}");
+    }
+    assert_eq!(first["framework"], "axum");
+    assert!(doc["unresolved"].is_array());
+}
