@@ -91,10 +91,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &Shell) -> Result<(), C
         ),
         CheckFormat::Github => write!(out, "{}", report.to_github()),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(CliError::Usage(format!("cannot write to stdout: {e}")));
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(CliError::Usage(format!("cannot write to stdout: {e}")));
     }
     if report.fixed_since_baseline > 0 {
         shell.note(format!(
