@@ -104,9 +104,12 @@ pub fn render_architecture_line(a: &Architecture) -> String {
         .layers
         .iter()
         .map(|l| {
+            // A folder names the layer best; a whole crate (`./`, `api/`)
+            // only when nothing more specific is there.
             l.paths
-                .first()
+                .iter()
                 .map(|p| short_name(p))
+                .find(|n| !n.is_empty() && n != ".")
                 .unwrap_or_else(|| l.name.to_lowercase())
         })
         .collect();
