@@ -1,7 +1,28 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace. Installs nothing that a fresh machine
-# with the Rust toolchain lacks today; later test tiers that need external
-# components (the Mermaid parser from npm, Chromium) install them here.
+# README command 2: sets up what the tests need, then runs every test.
+#
+# - The Mermaid parser (tests/mermaid): every generated diagram is parsed by
+#   the official `mermaid` package from the npm registry (needs Node.js >= 18).
+# - Chromium (Debian's package): the HTML trace report is loaded in a real
+#   headless browser. Installed when this runs as root (or with sudo).
+# A test whose component is missing is skipped with a message naming the
+# install command, except under CI=true, where it fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+    npm ci --prefix tests/mermaid --no-audit --no-fund --loglevel=error
+else
+    echo "note: no Node.js; the Mermaid test is skipped (install nodejs and npm, then rerun)" >&2
+fi
+
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="$(command -v sudo || true)"
+    if [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; then
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+            || echo "note: could not install chromium; the browser test is skipped" >&2
+    fi
+fi
+
 cargo test --workspace --locked "$@"

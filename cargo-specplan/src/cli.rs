@@ -78,6 +78,30 @@ pub enum Command {
     /// Check that the documents and the code agree (exit 1 on errors)
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// The traceability matrix: requirements → stories → use cases → endpoints → code → tests
+    #[command(after_help = EXIT_CODES)]
+    Trace(TraceArgs),
+    /// Record that code and tests were re-read against a requirement's new text (specplan.lock)
+    #[command(after_help = EXIT_CODES)]
+    Confirm(ConfirmArgs),
+    /// The maker → checker task plan (JSON) for the requirements not implemented yet
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
+    /// Steps 1–5: write a domain's next planning document, behind the review gate
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Record a review: set a step's document to Approved (Status, Last Updated, Version)
+    #[command(after_help = EXIT_CODES)]
+    Approve(ApproveArgs),
+    /// The pipeline state of every domain: steps, statuses, TODOs, what to do next
+    #[command(after_help = EXIT_CODES)]
+    Status(StatusArgs),
+    /// Step 6: the specifications README index (and one README per domain for 2+ domains)
+    #[command(after_help = EXIT_CODES)]
+    Index(IndexArgs),
+    /// Seed 002: the five consultants' planning docs for a feature
+    #[command(after_help = EXIT_CODES)]
+    Consult(ConsultArgs),
     /// What a check rule means, why it matters and how to fix it
     Explain(ExplainArgs),
 }
@@ -114,6 +138,154 @@ pub struct CheckArgs {
     /// Record today's findings in the baseline file (given with --baseline, or this path)
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "specplan-baseline.json")]
     pub write_baseline: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// Markdown tables: gaps, coverage, then the matrix per domain
+    Markdown,
+    /// {"version": 1, "total", "domains", "gaps", "requirements", ...}
+    Json,
+    /// One self-contained page: coverage bars, a filterable table
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Output format [default: markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<TraceFormat>,
+    /// Write the report to FILE instead of stdout (links are made relative to it)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Only this domain (repeatable)
+    #[arg(long = "domain", value_name = "NAME")]
+    pub domains: Vec<String>,
+    /// Only the requirements with gaps
+    #[arg(long)]
+    pub uncovered: bool,
+    /// Link code and documents to a repository browser instead of relative
+    /// paths, e.g. https://github.com/org/repo/blob/main
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+    /// Refresh the `traceability` region of each domain's requirements.md
+    #[arg(long)]
+    pub write: bool,
+    /// Record new (requirement, item) pairs in specplan.lock; never re-confirms a stale one
+    #[arg(long)]
+    pub lock: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The requirements whose implementations and tests were re-read, e.g. FR-AUTH-01
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub ids: Vec<String>,
+    /// Confirm every requirement
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Plan only this domain (repeatable)
+    #[arg(long = "domain", value_name = "NAME", conflicts_with_all = ["validate", "schema"])]
+    pub domains: Vec<String>,
+    /// Plan this requirement, implemented or not (repeatable)
+    #[arg(long = "requirement", value_name = "ID", conflicts_with_all = ["validate", "schema"])]
+    pub requirements: Vec<String>,
+    /// The request in your words; becomes the critiques' original_prompt
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["validate", "schema"])]
+    pub prompt: Option<String>,
+    /// Write the plan to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["validate", "schema"])]
+    pub output: Option<PathBuf>,
+    /// Check a plan file against the seed's rules instead (exit 1 on errors)
+    #[arg(long, value_name = "FILE", conflicts_with = "schema")]
+    pub validate: Option<PathBuf>,
+    /// Output format of --validate
+    #[arg(long, value_enum, default_value = "human", requires = "validate")]
+    pub format: CheckFormat,
+    /// Print the plan's JSON Schema
+    #[arg(long)]
+    pub schema: bool,
+}
+
+/// A step of the document pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepArg {
+    /// Step 1: requirements/requirements.md
+    Requirements,
+    /// Step 2: requirements/user-stories.md
+    UserStories,
+    /// Step 3: requirements/api-spec.md
+    ApiSpec,
+    /// Step 4: workflows/use-cases.md
+    UseCases,
+    /// Step 5: workflows/sequence-diagram.md
+    SequenceDiagram,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The domain, as configured (e.g. auth)
+    pub domain: String,
+    /// The step to generate [default: the first whose document does not exist]
+    #[arg(long, value_enum)]
+    pub step: Option<StepArg>,
+    /// Answers to the Step 1 questions (purpose, stakeholders, features, NFRs,
+    /// constraints) from a TOML file instead of prompts
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Do not ask; what is not answered becomes a TODO
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Go past the review gate, and replace an existing document whole
+    /// (the old one is kept as NAME.bak)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The domain, as configured (e.g. auth)
+    pub domain: String,
+    /// The step whose document was reviewed
+    #[arg(value_enum)]
+    pub step: StepArg,
+    /// Approve even though an earlier step is not approved
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: HumanOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {}
+
+#[derive(Debug, Args)]
+pub struct ConsultArgs {
+    /// The feature to plan, e.g. "Password reset"
+    pub feature: String,
+    /// Replace existing documents whole (each old file is kept as NAME.bak)
+    #[arg(long)]
+    pub force: bool,
+    /// A local RustSec advisory database [default: $CARGO_HOME/advisory-db,
+    /// ~/.cargo/advisory-db or ~/.cargo/advisory-dbs/*]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_advisory_db")]
+    pub advisory_db: Option<std::path::PathBuf>,
+    /// Do not look for a local advisory database
+    #[arg(long)]
+    pub no_advisory_db: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use anstream::ColorChoice;
 use anstyle::Style;
-use clap_cargo::style::{ERROR, GOOD, NOTE};
+use clap_cargo::style::{ERROR, GOOD, NOTE, WARN};
 use specplan_core::{Diagnostic, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +71,12 @@ impl Shell {
         }
         let mut err = anstream::stderr().lock();
         let _ = writeln!(err, "{NOTE}note{NOTE:#}: {}", message.as_ref());
+    }
+
+    /// `warning: …`, shown even with `-q` (it says something was overridden).
+    pub fn warn(&self, message: impl AsRef<str>) {
+        let mut err = anstream::stderr().lock();
+        let _ = writeln!(err, "{WARN}warning{WARN:#}: {}", message.as_ref());
     }
 
     pub fn error(&self, message: impl AsRef<str>) {

@@ -26,6 +26,42 @@ pub struct Config {
     /// Rule name → level (`error`, `warning`, `allow`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rules: BTreeMap<String, String>,
+    /// Skill IDs and timeouts of the tasks `plan` emits.
+    #[serde(default, skip_serializing_if = "PlanConfig::is_default")]
+    pub plan: PlanConfig,
+}
+
+/// `[plan]`: the skills and timeouts of the tasks `cargo specplan plan`
+/// emits; the defaults are the seed's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PlanConfig {
+    pub implementation_skill: String,
+    pub critique_skill: String,
+    pub testing_skill: String,
+    pub implementation_timeout_seconds: u64,
+    pub critique_timeout_seconds: u64,
+    pub testing_timeout_seconds: u64,
+}
+
+impl Default for PlanConfig {
+    fn default() -> Self {
+        use crate::plan::*;
+        PlanConfig {
+            implementation_skill: DEFAULT_IMPLEMENTATION_SKILL.into(),
+            critique_skill: DEFAULT_CRITIQUE_SKILL.into(),
+            testing_skill: DEFAULT_TESTING_SKILL.into(),
+            implementation_timeout_seconds: DEFAULT_IMPLEMENTATION_TIMEOUT,
+            critique_timeout_seconds: DEFAULT_CRITIQUE_TIMEOUT,
+            testing_timeout_seconds: DEFAULT_TESTING_TIMEOUT,
+        }
+    }
+}
+
+impl PlanConfig {
+    fn is_default(&self) -> bool {
+        *self == PlanConfig::default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,12 +7,15 @@
 pub mod annotations;
 pub mod check;
 pub mod config;
+pub mod consult;
 pub mod date;
 pub mod detect;
 pub mod diag;
 pub mod domains;
 pub mod inspect;
 pub mod lockfile;
+pub mod pipeline;
+pub mod plan;
 pub mod region;
 pub mod routes;
 pub mod scaffold;
@@ -21,6 +24,7 @@ pub mod slug;
 pub mod source;
 pub mod spec;
 pub mod templates;
+pub mod trace;
 pub mod workspace;
 pub mod write;
 

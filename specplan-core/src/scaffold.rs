@@ -91,20 +91,16 @@ fn architecture_title(pattern: &str) -> &'static str {
     }
 }
 
-/// Renders the workspace documents.
-pub fn workspace_docs(
+/// The specifications README (`init` and Step 6 `index` write the same):
+/// the workspace documents and, per domain, its pipeline documents (linked
+/// when they exist) and its README (when it exists).
+pub fn specifications_readme(
     ws: &Workspace,
-    inspection: &Inspection,
     config: &Config,
+    templates: &Templates,
     today: &str,
-) -> Result<Vec<Doc>, TemplateError> {
-    let templates = Templates::new(config.docs.templates.as_ref().map(|t| ws.root.join(t)));
+) -> Result<Doc, TemplateError> {
     let root = config.docs.root();
-    let up = up_to_root(&root);
-    let project = ws.project_name();
-    let mut docs = Vec::new();
-
-    // README.md: the index.
     let domains: Vec<Value> = config
         .domains
         .iter()
@@ -122,18 +118,41 @@ pub fn workspace_docs(
                     })
                 })
                 .collect();
-            json!({"name": d.name, "prefix": d.prefix(), "docs": docs})
+            let readme = format!("{}/README.md", d.name);
+            json!({
+                "name": d.name,
+                "prefix": d.prefix(),
+                "docs": docs,
+                "readme": ws.root.join(&root).join(&readme).is_file().then_some(readme),
+            })
         })
         .collect();
     let ctx = json!({
-        "project": project,
+        "project": ws.project_name(),
         "doc": doc_meta(today, ("Specifications", "README.md"), ("Architecture", "architecture.md")),
         "domains": domains,
     });
-    docs.push(Doc {
+    Ok(Doc {
         rel: format!("{root}/README.md"),
         text: templates.render("specifications-readme.md.j2", &ctx)?,
-    });
+    })
+}
+
+/// Renders the workspace documents.
+pub fn workspace_docs(
+    ws: &Workspace,
+    inspection: &Inspection,
+    config: &Config,
+    today: &str,
+) -> Result<Vec<Doc>, TemplateError> {
+    let templates = Templates::new(config.docs.templates.as_ref().map(|t| ws.root.join(t)));
+    let root = config.docs.root();
+    let up = up_to_root(&root);
+    let project = ws.project_name();
+    let mut docs = Vec::new();
+
+    // README.md: the index (the same document `index` writes).
+    docs.push(specifications_readme(ws, config, &templates, today)?);
 
     // architecture.md
     let arch = &inspection.architecture;

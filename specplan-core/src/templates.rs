@@ -25,6 +25,59 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "specifications-readme.md.j2",
         include_str!("../templates/specifications-readme.md.j2"),
     ),
+    (
+        "domain-readme.md.j2",
+        include_str!("../templates/domain-readme.md.j2"),
+    ),
+    (
+        "requirements.md.j2",
+        include_str!("../templates/requirements.md.j2"),
+    ),
+    (
+        "user-stories.md.j2",
+        include_str!("../templates/user-stories.md.j2"),
+    ),
+    (
+        "api-spec.md.j2",
+        include_str!("../templates/api-spec.md.j2"),
+    ),
+    (
+        "use-cases.md.j2",
+        include_str!("../templates/use-cases.md.j2"),
+    ),
+    (
+        "sequence-diagram.md.j2",
+        include_str!("../templates/sequence-diagram.md.j2"),
+    ),
+    // `consult`: seed 002's planning documents.
+    (
+        "consult/_head.j2",
+        include_str!("../templates/consult/_head.j2"),
+    ),
+    (
+        "consult/00-backend-summary.md.j2",
+        include_str!("../templates/consult/00-backend-summary.md.j2"),
+    ),
+    (
+        "consult/04-api-design.md.j2",
+        include_str!("../templates/consult/04-api-design.md.j2"),
+    ),
+    (
+        "consult/05-data-model.md.j2",
+        include_str!("../templates/consult/05-data-model.md.j2"),
+    ),
+    (
+        "consult/06-tech-recommendations.md.j2",
+        include_str!("../templates/consult/06-tech-recommendations.md.j2"),
+    ),
+    (
+        "consult/07-security-requirements.md.j2",
+        include_str!("../templates/consult/07-security-requirements.md.j2"),
+    ),
+    (
+        "consult/08-compliance-requirements.md.j2",
+        include_str!("../templates/consult/08-compliance-requirements.md.j2"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -1,10 +1,18 @@
 //! One module per subcommand; each maps its arguments onto specplan-core.
 
+mod approve;
 mod check;
+mod confirm;
+mod consult;
 mod detect;
 mod explain;
+mod generate;
+mod index;
 mod init;
+mod plan;
 mod routes;
+mod status;
+mod trace;
 
 use specplan_core::Workspace;
 
@@ -18,6 +26,14 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
         Command::Routes(args) => routes::run(&cli.global, args, shell),
         Command::Init(args) => init::run(&cli.global, args, shell),
         Command::Check(args) => check::run(&cli.global, args, shell),
+        Command::Trace(args) => trace::run(&cli.global, args, shell),
+        Command::Confirm(args) => confirm::run(&cli.global, args, shell),
+        Command::Plan(args) => plan::run(&cli.global, args, shell),
+        Command::Generate(args) => generate::run(&cli.global, args, shell),
+        Command::Approve(args) => approve::run(&cli.global, args, shell),
+        Command::Status(args) => status::run(&cli.global, args, shell),
+        Command::Index(args) => index::run(&cli.global, args, shell),
+        Command::Consult(args) => consult::run(&cli.global, args, shell),
         Command::Explain(args) => explain::run(args),
     }
 }

@@ -486,7 +486,10 @@ fn ops(a: u8, b: u8) -> u8 {
     let text = "m /* c */ !{ #[implements(\"FR-NO-03\")] fn c() {} }\n#[implements(\"FR-OK-02\")]\nfn d() {}\n";
     let c = Candidates::find(text.as_bytes()).unwrap();
     assert!(scanner::scan("f.rs", text, &c).is_err());
-    assert_eq!(summary(&scan_text("f.rs", text).unwrap()), ["implements fn d [FR-OK-02]"]);
+    assert_eq!(
+        summary(&scan_text("f.rs", text).unwrap()),
+        ["implements fn d [FR-OK-02]"]
+    );
 }
 
 #[test]

@@ -43,6 +43,8 @@ pub enum Family {
     Links,
     Structure,
     Gate,
+    /// The seed's rules for task plans (`plan --validate`).
+    Plan,
     /// Problems reading the workspace itself.
     Input,
 }
@@ -57,6 +59,7 @@ impl Family {
             Family::Links => "links",
             Family::Structure => "structure",
             Family::Gate => "gate",
+            Family::Plan => "plan",
             Family::Input => "input",
         }
     }
@@ -117,6 +120,13 @@ pub static RULES: &[Rule] = &[
         "## What it checks\n\nEvery ID mentioned in a document (outside the place that defines it) must be defined somewhere.\n\n## Why\n\nA user story that covers `FR-AUTH-09`, when there is no such requirement, gives false coverage and hides a gap.\n\n## Example\n\n```markdown\n**Related requirements:** FR-AUTH-09\n```\n\n## How to fix\n\nCorrect the reference, or define the requirement in its requirements document."
     ),
     // coverage
+    rule!(
+        "stale-implementation",
+        Coverage,
+        Warning,
+        "code or a test was confirmed against a requirement text that has changed",
+        "## What it checks\n\n`cargo specplan trace --lock` records in `specplan.lock`, for every `#[implements]` and `#[verifies]` of a requirement, the requirement's text (its heading and body, or its table row, whitespace normalised) with a fingerprint. When the text in `requirements.md` no longer matches what an item was confirmed against, the item is reported, with the confirmed and the current text.\n\n## Why\n\nIDs are never renumbered, so an annotation keeps pointing at a requirement after its meaning changed. The link still looks green in the matrix while the code does what the old text said.\n\n## Example\n\n```markdown\n### FR-AUTH-01: Register an account\n- The password must be 12 to 128 characters long.   <!-- was: 8 to 128 -->\n```\n\n```rust\n#[implements(\"FR-AUTH-01\")] // confirmed against \"8 to 128\"\nasync fn register() {}\n```\n\n## How to fix\n\nRe-read the code and tests against the new text and change them if needed, then record the new text: `cargo specplan confirm FR-AUTH-01` (or `--all`). Commit `specplan.lock`. New annotations are added to the lock by `cargo specplan trace --lock`, which never re-confirms a stale one."
+    ),
     rule!(
         "story-without-use-case",
         Coverage,
@@ -269,6 +279,56 @@ pub static RULES: &[Rule] = &[
         "a step is Approved while an earlier step of its domain is not",
         "## What it checks\n\nWithin a domain, a pipeline document may be `Approved` only when every earlier step's document is `Approved` too.\n\n## Why\n\nEach step builds on the previous one: approving user stories written against unapproved requirements approves assumptions nobody reviewed.\n\n## How to fix\n\nReview and approve the earlier step (`cargo specplan approve <domain> <step>`), or set this document back to `In Review`."
     ),
+    // plan
+    rule!(
+        "plan-critique-mismatch",
+        Plan,
+        Error,
+        "a critique task does not carry the preceding task and criteria it validates",
+        "## What it checks\n\nA critique task (its inputs have `preceding_task`, or its skill is a critique skill, or its name starts with `QA:`) must come right after the implementation task it validates, depend on it, and carry in its `inputs`: the `original_prompt`, a `preceding_task` whose `task_order`, `skill_id`, `task_name` and `description` equal that task's, and `validation_criteria` equal to that task's (seed rules 7 and 8).\n\n## Why\n\nThe critique skill knows what to judge only from these inputs: the skill that produced the work (to apply the right checks), what the work was meant to do, and exactly the criteria it was given. A stale copy makes the checker judge something other than what the maker was asked for.\n\n## Example\n\n```json\n{\"task_order\": 2, \"skill_id\": \"backend-critique\", \"dependencies\": [1],\n \"inputs\": {\"original_prompt\": \"…\",\n   \"preceding_task\": {\"task_order\": 3, \"skill_id\": \"backend-development\", …}}}\n```\n\n## How to fix\n\nCopy `task_order`, `skill_id`, `task_name` and `description` of the task before into `inputs.preceding_task`, and its `validation_criteria` into `inputs.validation_criteria`. `cargo specplan plan` writes them this way."
+    ),
+    rule!(
+        "plan-dependency-order",
+        Plan,
+        Error,
+        "a task depends on itself, a later task, or a task that does not exist",
+        "## What it checks\n\nEvery entry of a task's `dependencies` is the `task_order` of an earlier task of the plan.\n\n## Why\n\nTasks run in `task_order`. A dependency on a later task (or a missing one) can never be satisfied: the runner either deadlocks or runs the task without what it needs.\n\n## Example\n\n```json\n{\"task_order\": 2, \"dependencies\": [3]}\n```\n\n## How to fix\n\nReorder the tasks so that every dependency comes first, or remove the dependency."
+    ),
+    rule!(
+        "plan-missing-critique",
+        Plan,
+        Error,
+        "an implementation task is not followed by a critique task",
+        "## What it checks\n\nEvery implementation task (every task that is not a critique) is immediately followed by a critique task (seed rule 5: maker → checker).\n\n## Why\n\nThe critique validates that specific work while its context is fresh; the next implementation task builds on work nobody reviewed otherwise.\n\n## Example\n\n```json\n[{\"task_order\": 1, \"skill_id\": \"backend-development\", …},\n {\"task_order\": 2, \"skill_id\": \"backend-testing\", …}]\n```\n\n## How to fix\n\nInsert a task with the critique skill (`backend-critique` by default, `[plan] critique-skill`) right after it, with `preceding_task` and the same `validation_criteria`, and renumber the tasks after it."
+    ),
+    rule!(
+        "plan-missing-files",
+        Plan,
+        Error,
+        "an implementation task names no file to create, modify or test",
+        "## What it checks\n\nEvery implementation task lists at least one workspace-relative path in `inputs.files_to_create`, `inputs.files_to_modify` or `inputs.files_to_test`, and no entry is empty (seed rule 3).\n\n## Why\n\nA task without files leaves the skill to guess where the work goes; it then invents a layout instead of following the code's.\n\n## Example\n\n```json\n\"inputs\": {\"requirements\": \"Password reset\"}\n```\n\n## How to fix\n\nList the files: `cargo specplan plan` derives them from the participants of the sequence diagrams (`file.rs<br/>(Layer)`) and the router file where the routes are registered."
+    ),
+    rule!(
+        "plan-missing-security",
+        Plan,
+        Error,
+        "a security-sensitive task or endpoint without a security criterion",
+        "## What it checks\n\nAn implementation task whose name, description or requirements speak of something sensitive (auth, login, password, token, secret, session, payment, webhook, admin, …) must have a security criterion (auth enforced, signature verified, secrets hashed, 401/403 …) in its `validation_criteria`; and when the architecture has an endpoint with `\"auth\": \"required\"` or a sensitive path, some implementation task must have one (seed rule 4).\n\n## Why\n\nSecurity that is not a criterion is not checked: the critique validates exactly the criteria it is given.\n\n## Example\n\n```json\n{\"task_name\": \"Implement password reset\",\n \"validation_criteria\": {\"critical\": [\"Endpoint works\"], \"expected\": [], \"nice_to_have\": []}}\n```\n\n## How to fix\n\nAdd what must hold, e.g. \"Reset tokens are single-use and stored hashed\", \"Auth enforced: 401 without a valid token\"."
+    ),
+    rule!(
+        "plan-shape",
+        Plan,
+        Error,
+        "a plan value is missing or has the wrong type",
+        "## What it checks\n\nThe plan has the seed's shape: `status`, `category`, `architecture` (`summary`, `endpoints`, `data_models`, `services`, `external_integrations`) and `tasks`, each task with `task_name`, `description`, `skill_id`, `task_order`, `dependencies`, `inputs`, `validation_criteria` (`critical`, `expected`, `nice_to_have`) and `timeout_seconds`, each of its type. `cargo specplan plan --schema` prints the JSON Schema.\n\n## Why\n\nThe runner and the skills read these fields; a missing or mistyped one fails at run time, far from the plan.\n\n## How to fix\n\nAdd the field or correct its type at the path the diagnostic names."
+    ),
+    rule!(
+        "plan-task-order",
+        Plan,
+        Error,
+        "task_order is not 1, 2, 3, … in the order of the tasks",
+        "## What it checks\n\nThe n-th task of `tasks` has `\"task_order\": n`, from 1, without gaps or repeats (seed rule 6).\n\n## Why\n\nDependencies and `preceding_task` name tasks by their order; a gap or a repeat makes them ambiguous.\n\n## Example\n\n```json\n[{\"task_order\": 1, …}, {\"task_order\": 3, …}]\n```\n\n## How to fix\n\nRenumber the tasks in sequence, and the dependencies and `preceding_task.task_order` that name them."
+    ),
     // input
     rule!(
         "cargo-metadata-failed",
@@ -379,6 +439,7 @@ mod tests {
             "unverified-requirement",
             "uncovered-requirement",
             "story-without-use-case",
+            "stale-implementation",
             "undocumented-endpoint",
             "unrouted-endpoint",
             "endpoint-requirement-mismatch",

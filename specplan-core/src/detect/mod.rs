@@ -36,7 +36,7 @@ use crate::workspace::{Dependency, Package, Workspace};
 pub use catalog::FrameworkKind;
 use catalog::Role;
 pub use infra::{ComposeFile, ComposeService, InfraDetails, Infrastructure};
-pub use render::render_human;
+pub use render::{broker_name, database_name, render_human};
 
 /// The detected stack of a workspace (`detect --format json` → `"stack"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -357,7 +357,8 @@ fn notable_features(orm: &str, features: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn database_name(id: &str) -> &str {
+/// The display name of a database id (`postgres` → `PostgreSQL`).
+pub fn database_name(id: &str) -> &str {
     match id {
         "cassandra" => "Cassandra",
         "clickhouse" => "ClickHouse",
@@ -385,7 +386,8 @@ fn database_name(id: &str) -> &str {
     }
 }
 
-fn broker_name(id: &str) -> &str {
+/// The display name of a broker id (`kafka` → `Kafka`).
+pub fn broker_name(id: &str) -> &str {
     match id {
         "amqp" => "AMQP",
         "google-pubsub" => "Google Pub/Sub",

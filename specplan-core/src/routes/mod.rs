@@ -45,6 +45,7 @@ use crate::workspace::Workspace;
 pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
+pub(crate) use schema::type_text;
 pub use types::{Param, TypeRef};
 
 use eval::{Entry, Eval, Handler, Note, Router, Site};

@@ -7,6 +7,7 @@ pub mod files;
 pub mod gate;
 pub mod ids;
 pub mod links;
+pub mod stale;
 pub mod structure;
 
 use std::ops::Range;
@@ -58,6 +59,7 @@ pub fn run(cx: &Cx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     ids::check(cx, &mut out);
     coverage::check(cx, &mut out);
+    stale::check(cx, &mut out);
     endpoints::check(cx, &mut out);
     files::check(cx, &mut out);
     links::check(cx, &mut out);

@@ -1,0 +1,719 @@
+//! The call chain behind a handler, followed with `syn`: handler → service →
+//! repository, as the files and methods a sequence diagram names.
+//!
+//! Resolution is deliberately simple and never guesses: a method call is
+//! followed when its receiver's type is known (`self`, `self.field` of a
+//! struct of the workspace, `Type::new(..)`, a local bound to `Type::…(..)`),
+//! a path call when it names a workspace type's associated function
+//! (`Type::method(..)`) or a free function whose name is unique in the
+//! workspace. Constructors (`new`, `default`, `from`) are not steps.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use syn::visit::Visit;
+
+use crate::scan::layout::Architecture;
+use crate::source::Files;
+use crate::workspace::Workspace;
+
+/// A receiver whose type the visitor can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Recv {
+    SelfValue,
+    SelfField(String),
+    Type(String),
+    Local(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RawCall {
+    Method { recv: Recv, method: String },
+    Path { segs: Vec<String> },
+}
+
+/// A function or method of the workspace.
+#[derive(Debug, Clone)]
+pub struct FnInfo {
+    /// Workspace-relative file.
+    pub file: String,
+    pub line: usize,
+    /// The `impl`'s self type (last segment), for a method.
+    pub self_ty: Option<String>,
+    pub name: String,
+    /// The return type as written, whitespace collapsed; empty for `()`.
+    pub ret: String,
+    calls: Vec<RawCall>,
+    /// Local variables bound to a type (`let svc = OrderService::new(..)`).
+    locals: HashMap<String, String>,
+    /// HTTP statuses the body names (`StatusCode::CREATED` → 201), in order.
+    pub statuses: Vec<u16>,
+}
+
+/// The code of a `StatusCode::NAME` constant (or actix's
+/// `HttpResponse::Name()`).
+fn status_code(name: &str) -> Option<u16> {
+    let norm: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Some(match norm.as_str() {
+        "OK" => 200,
+        "CREATED" => 201,
+        "ACCEPTED" => 202,
+        "NOCONTENT" => 204,
+        "BADREQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "FORBIDDEN" => 403,
+        "NOTFOUND" => 404,
+        "CONFLICT" => 409,
+        "UNPROCESSABLEENTITY" => 422,
+        "TOOMANYREQUESTS" => 429,
+        "INTERNALSERVERERROR" => 500,
+        "SERVICEUNAVAILABLE" => 503,
+        _ => return None,
+    })
+}
+
+impl FnInfo {
+    /// `AuthService::login` or `hash_password`.
+    pub fn display(&self) -> String {
+        match &self.self_ty {
+            Some(t) => format!("{t}::{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Every function of the workspace and how they call each other.
+#[derive(Debug, Default)]
+pub struct CallGraph {
+    pub fns: Vec<FnInfo>,
+    /// Struct name → field → the field's type (last segment, smart
+    /// pointers looked through).
+    fields: HashMap<String, HashMap<String, String>>,
+    /// Struct, enum and trait names → the files defining them.
+    pub types: HashMap<String, Vec<String>>,
+    /// Enum name → its variants.
+    pub variants: HashMap<String, Vec<String>>,
+    /// `impl Trait for Type`: (trait, type, file).
+    pub trait_impls: Vec<(String, String, String)>,
+}
+
+const CONSTRUCTORS: &[&str] = &["new", "default", "from", "into", "clone", "builder"];
+
+fn is_type_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s != "Self" && s != "Some" && s != "Ok"
+}
+
+/// The last path segment of a type, with `Arc<T>`, `Box<T>`, `Rc<T>`,
+/// `Option<T>` and references looked through.
+fn type_last(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => {
+            let seg = p.path.segments.last()?;
+            let name = seg.ident.to_string();
+            if matches!(
+                name.as_str(),
+                "Arc" | "Box" | "Rc" | "Option" | "RwLock" | "Mutex"
+            ) && let syn::PathArguments::AngleBracketed(a) = &seg.arguments
+                && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+            {
+                return type_last(inner);
+            }
+            Some(name)
+        }
+        syn::Type::Reference(r) => type_last(&r.elem),
+        syn::Type::Paren(p) => type_last(&p.elem),
+        syn::Type::Group(g) => type_last(&g.elem),
+        _ => None,
+    }
+}
+
+fn strip(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Await(a) => strip(&a.base),
+        syn::Expr::Try(t) => strip(&t.expr),
+        syn::Expr::Paren(p) => strip(&p.expr),
+        syn::Expr::Reference(r) => strip(&r.expr),
+        syn::Expr::Group(g) => strip(&g.expr),
+        _ => e,
+    }
+}
+
+fn path_segs(p: &syn::Path) -> Vec<String> {
+    p.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn recv_of(e: &syn::Expr) -> Option<Recv> {
+    match strip(e) {
+        syn::Expr::Path(p) if p.path.is_ident("self") => Some(Recv::SelfValue),
+        syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+            Some(Recv::Local(p.path.segments[0].ident.to_string()))
+        }
+        syn::Expr::Field(f) => match (strip(&f.base), &f.member) {
+            (syn::Expr::Path(p), syn::Member::Named(name)) if p.path.is_ident("self") => {
+                Some(Recv::SelfField(name.to_string()))
+            }
+            _ => None,
+        },
+        syn::Expr::Call(c) => type_of_call(&c.func).map(Recv::Type),
+        // `Type::new(..).with(..).method(..)`: the builder's type.
+        syn::Expr::MethodCall(m) => match recv_of(&m.receiver)? {
+            Recv::Type(t) if CONSTRUCTORS.contains(&m.method.to_string().as_str()) => {
+                Some(Recv::Type(t))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `Type` from a call to `Type::f` / `path::Type::f`.
+fn type_of_call(func: &syn::Expr) -> Option<String> {
+    let syn::Expr::Path(p) = func else {
+        return None;
+    };
+    let segs = path_segs(&p.path);
+    if segs.len() < 2 {
+        return None;
+    }
+    let ty = &segs[segs.len() - 2];
+    is_type_name(ty).then(|| ty.clone())
+}
+
+#[derive(Default)]
+struct BodyVisitor {
+    calls: Vec<RawCall>,
+    locals: HashMap<String, String>,
+    statuses: Vec<u16>,
+}
+
+impl<'ast> Visit<'ast> for BodyVisitor {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        syn::visit::visit_expr_method_call(self, m);
+        if let Some(recv) = recv_of(&m.receiver) {
+            self.calls.push(RawCall::Method {
+                recv,
+                method: m.method.to_string(),
+            });
+        }
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        syn::visit::visit_expr_call(self, c);
+        if let syn::Expr::Path(p) = &*c.func {
+            self.calls.push(RawCall::Path {
+                segs: path_segs(&p.path),
+            });
+        }
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        syn::visit::visit_path(self, p);
+        let segs = path_segs(p);
+        if let Some(i) = segs
+            .iter()
+            .position(|s| s == "StatusCode" || s == "HttpResponse")
+            && let Some(code) = segs.get(i + 1).and_then(|n| status_code(n))
+        {
+            self.statuses.push(code);
+        }
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        syn::visit::visit_local(self, l);
+        let (name, ty) = match &l.pat {
+            syn::Pat::Ident(i) => (i.ident.to_string(), None),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(i) => (i.ident.to_string(), type_last(&t.ty)),
+                _ => return,
+            },
+            _ => return,
+        };
+        let ty = ty.or_else(|| {
+            l.init.as_ref().and_then(|init| match recv_of(&init.expr) {
+                Some(Recv::Type(t)) => Some(t),
+                _ => None,
+            })
+        });
+        if let Some(t) = ty.filter(|t| is_type_name(t)) {
+            self.locals.insert(name, t);
+        }
+    }
+
+    // Closures and nested items are still code of this function; nested
+    // fns are not (they are indexed on their own when at item level).
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+fn ret_text(out: &syn::ReturnType) -> String {
+    match out {
+        syn::ReturnType::Default => String::new(),
+        syn::ReturnType::Type(_, ty) => {
+            let t = quote_type(ty);
+            if t == "()" { String::new() } else { t }
+        }
+    }
+}
+
+fn quote_type(ty: &syn::Type) -> String {
+    crate::routes::type_text(ty)
+}
+
+fn fn_of(
+    file: &str,
+    self_ty: Option<String>,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    attrs: &[syn::Attribute],
+) -> Option<FnInfo> {
+    if crate::scan::is_test_item(attrs) {
+        return None;
+    }
+    let mut v = BodyVisitor::default();
+    v.visit_block(block);
+    // Typed arguments are locals too (`svc: &OrderService`).
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(t) = input
+            && let syn::Pat::Ident(i) = &*t.pat
+            && let Some(ty) = type_last(&t.ty).filter(|t| is_type_name(t))
+        {
+            v.locals.entry(i.ident.to_string()).or_insert(ty);
+        }
+    }
+    Some(FnInfo {
+        file: file.to_string(),
+        line: crate::scan::line_col(sig.ident.span()).0,
+        self_ty,
+        name: sig.ident.to_string(),
+        ret: ret_text(&sig.output),
+        calls: v.calls,
+        locals: v.locals,
+        statuses: v.statuses,
+    })
+}
+
+impl CallGraph {
+    /// Parses every Rust source of the workspace members (tests excluded).
+    pub fn build(ws: &Workspace, files: &Files) -> CallGraph {
+        let mut g = CallGraph::default();
+        for file in crate::scan::rust_sources(ws, files) {
+            if crate::scan::is_test_path(&file.rel) {
+                continue;
+            }
+            let Ok(text) = crate::source::read_text(file) else {
+                continue;
+            };
+            let Ok(ast) = syn::parse_file(&text) else {
+                continue;
+            };
+            g.add_items(&file.rel, &ast.items);
+        }
+        g
+    }
+
+    fn add_items(&mut self, file: &str, items: &[syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => {
+                    if let Some(info) = fn_of(file, None, &f.sig, &f.block, &f.attrs) {
+                        self.fns.push(info);
+                    }
+                }
+                syn::Item::Impl(imp) => {
+                    if crate::scan::is_test_item(&imp.attrs) {
+                        continue;
+                    }
+                    let Some(ty) = type_last(&imp.self_ty) else {
+                        continue;
+                    };
+                    if let Some((tr, _)) = &imp.trait_
+                        && let Some(last) = tr.segments.last()
+                    {
+                        self.trait_impls.push((
+                            last.ident.to_string(),
+                            ty.clone(),
+                            file.to_string(),
+                        ));
+                    }
+                    for it in &imp.items {
+                        if let syn::ImplItem::Fn(f) = it
+                            && let Some(info) =
+                                fn_of(file, Some(ty.clone()), &f.sig, &f.block, &f.attrs)
+                        {
+                            self.fns.push(info);
+                        }
+                    }
+                }
+                syn::Item::Struct(s) => {
+                    let name = s.ident.to_string();
+                    self.types
+                        .entry(name.clone())
+                        .or_default()
+                        .push(file.to_string());
+                    let fields = self.fields.entry(name).or_default();
+                    for f in &s.fields {
+                        if let (Some(id), Some(ty)) = (&f.ident, type_last(&f.ty)) {
+                            fields.insert(id.to_string(), ty);
+                        }
+                    }
+                }
+                syn::Item::Enum(e) => {
+                    self.types
+                        .entry(e.ident.to_string())
+                        .or_default()
+                        .push(file.to_string());
+                    self.variants.insert(
+                        e.ident.to_string(),
+                        e.variants.iter().map(|v| v.ident.to_string()).collect(),
+                    );
+                }
+                syn::Item::Trait(t) => self
+                    .types
+                    .entry(t.ident.to_string())
+                    .or_default()
+                    .push(file.to_string()),
+                syn::Item::Mod(m) => {
+                    if crate::scan::is_test_item(&m.attrs) {
+                        continue;
+                    }
+                    if let Some((_, items)) = &m.content {
+                        self.add_items(file, items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The function `name` defined in `file` (a method when `name` is
+    /// `Type::method`).
+    pub fn find(&self, file: &str, name: &str) -> Option<usize> {
+        let (ty, f) = match name.rsplit_once("::") {
+            Some((t, f)) => (Some(t.rsplit("::").next().unwrap_or(t)), f),
+            None => (None, name),
+        };
+        self.fns.iter().position(|x| {
+            x.file == file && x.name == f && (ty.is_none() || x.self_ty.as_deref() == ty)
+        })
+    }
+
+    /// The method `method` of type `ty`.
+    pub fn method(&self, ty: &str, method: &str) -> Option<usize> {
+        self.fns
+            .iter()
+            .position(|x| x.self_ty.as_deref() == Some(ty) && x.name == method)
+    }
+
+    /// The file that defines type `name`, when exactly one does.
+    pub fn type_file(&self, name: &str) -> Option<&str> {
+        match self.types.get(name).map(Vec::as_slice) {
+            Some([one]) => Some(one.as_str()),
+            _ => None,
+        }
+    }
+
+    fn free_fn(&self, name: &str, near: &str) -> Option<usize> {
+        let all: Vec<usize> = (0..self.fns.len())
+            .filter(|&i| self.fns[i].self_ty.is_none() && self.fns[i].name == name)
+            .collect();
+        match all.as_slice() {
+            [one] => Some(*one),
+            many => many.iter().copied().find(|&i| self.fns[i].file == near),
+        }
+    }
+
+    /// What function `idx` calls, resolved, in source order, once each.
+    pub fn callees(&self, idx: usize) -> Vec<usize> {
+        let f = &self.fns[idx];
+        let mut out = Vec::new();
+        for call in &f.calls {
+            let target = match call {
+                RawCall::Method { recv, method } => {
+                    if CONSTRUCTORS.contains(&method.as_str()) {
+                        continue;
+                    }
+                    let ty = match recv {
+                        Recv::SelfValue => f.self_ty.clone(),
+                        Recv::SelfField(field) => f
+                            .self_ty
+                            .as_ref()
+                            .and_then(|t| self.fields.get(t))
+                            .and_then(|m| m.get(field))
+                            .cloned(),
+                        Recv::Type(t) => Some(t.clone()),
+                        Recv::Local(v) => f.locals.get(v).cloned(),
+                    };
+                    ty.and_then(|t| self.method(&t, method))
+                }
+                RawCall::Path { segs } => {
+                    let Some(last) = segs.last() else { continue };
+                    if CONSTRUCTORS.contains(&last.as_str()) {
+                        continue;
+                    }
+                    if segs.len() >= 2 {
+                        let ty = &segs[segs.len() - 2];
+                        if ty == "Self" {
+                            f.self_ty.as_ref().and_then(|t| self.method(t, last))
+                        } else if is_type_name(ty) {
+                            self.method(ty, last)
+                        } else {
+                            self.free_fn(last, &f.file)
+                        }
+                    } else {
+                        self.free_fn(last, &f.file)
+                    }
+                }
+            };
+            if let Some(t) = target
+                && t != idx
+                && !out.contains(&t)
+            {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+/// A participant of a flow: a file of the workspace and its layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    pub alias: String,
+    /// Workspace-relative.
+    pub file: String,
+    /// As a diagram names it: the bare file name when it is unique in the
+    /// workspace, else the workspace-relative path.
+    pub name: String,
+    pub layer: String,
+}
+
+/// One arrow of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Arrow {
+    pub from: String,
+    pub to: String,
+    /// `->>` for a call, `-->>` for a return.
+    pub arrow: String,
+    /// Mermaid-safe text.
+    pub text: String,
+}
+
+/// A call followed from one function, as a sequence diagram draws it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub participants: Vec<Participant>,
+    pub arrows: Vec<Arrow>,
+    /// `path::Item` references, in call order, for "Related code".
+    pub related: Vec<String>,
+    /// The deepest participant (for error flows: where a backing service
+    /// fails).
+    pub deepest: Option<String>,
+}
+
+/// Names files the way diagrams must: bare when unique in the workspace.
+pub struct FileNamer {
+    counts: HashMap<String, usize>,
+}
+
+impl FileNamer {
+    pub fn new(files: &Files) -> FileNamer {
+        let mut counts = HashMap::new();
+        for f in &files.files {
+            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_string();
+            *counts.entry(name).or_insert(0) += 1;
+        }
+        FileNamer { counts }
+    }
+
+    pub fn name(&self, rel: &str) -> String {
+        let bare = rel.rsplit('/').next().unwrap_or(rel);
+        if self.counts.get(bare).copied().unwrap_or(0) <= 1 {
+            bare.to_string()
+        } else {
+            rel.to_string()
+        }
+    }
+}
+
+/// The layer a file belongs to, for `FileName<br/>(Layer)`.
+pub fn layer_of(arch: &Architecture, rel: &str) -> String {
+    if let Some(l) = arch.layer_for(rel) {
+        return l.name.clone();
+    }
+    let has = |seg: &str| rel.split('/').any(|s| s.trim_end_matches(".rs") == seg);
+    if has("middleware") || has("extractors") || has("auth") {
+        "Middleware".into()
+    } else if has("models") || has("domain") || has("entities") {
+        "Domain".into()
+    } else if has("error") || has("errors") {
+        "Cross-cutting".into()
+    } else {
+        "Application".into()
+    }
+}
+
+/// Text safe in a Mermaid message or note: no `;` (a statement separator),
+/// `#` (entity codes) or angle brackets (HTML).
+pub fn mermaid_text(s: &str) -> String {
+    s.replace('#', "")
+        .replace(';', ",")
+        .replace('<', "‹")
+        .replace('>', "›")
+        .replace('\n', " ")
+}
+
+/// Builds flows over a call graph.
+pub struct FlowBuilder<'a> {
+    pub graph: &'a CallGraph,
+    pub arch: &'a Architecture,
+    pub namer: &'a FileNamer,
+}
+
+impl FlowBuilder<'_> {
+    /// The flow from `start` (a function of the graph), entered by `actor`
+    /// with `request`; the entry function's file answers with `response`.
+    pub fn flow(&self, start: usize, actor: &str, request: &str, response: &str) -> Flow {
+        let mut flow = Flow::default();
+        let entry = self.participant(&mut flow, &self.graph.fns[start].file);
+        flow.arrows.push(Arrow {
+            from: actor.to_string(),
+            to: entry.clone(),
+            arrow: "->>".into(),
+            text: mermaid_text(request),
+        });
+        flow.related.push(self.related(start));
+        let mut visited = HashSet::from([start]);
+        let mut budget = 10usize;
+        self.walk(start, 0, &mut flow, &mut visited, &mut budget);
+        flow.arrows.push(Arrow {
+            from: entry,
+            to: actor.to_string(),
+            arrow: "-->>".into(),
+            text: mermaid_text(response),
+        });
+        flow
+    }
+
+    fn related(&self, idx: usize) -> String {
+        let f = &self.graph.fns[idx];
+        format!("{}::{}", f.file, f.display())
+    }
+
+    fn participant(&self, flow: &mut Flow, file: &str) -> String {
+        if let Some(p) = flow.participants.iter().find(|p| p.file == file) {
+            return p.alias.clone();
+        }
+        let layer = layer_of(self.arch, file);
+        let initial = layer.chars().next().unwrap_or('P').to_ascii_uppercase();
+        let n = flow
+            .participants
+            .iter()
+            .filter(|p| p.alias.starts_with(initial))
+            .count();
+        let alias = if n == 0 {
+            initial.to_string()
+        } else {
+            format!("{initial}{}", n + 1)
+        };
+        flow.participants.push(Participant {
+            alias: alias.clone(),
+            file: file.to_string(),
+            name: self.namer.name(file),
+            layer,
+        });
+        alias
+    }
+
+    fn walk(
+        &self,
+        idx: usize,
+        depth: usize,
+        flow: &mut Flow,
+        visited: &mut HashSet<usize>,
+        budget: &mut usize,
+    ) {
+        if depth >= 4 {
+            return;
+        }
+        let from_file = self.graph.fns[idx].file.clone();
+        for c in self.graph.callees(idx) {
+            if *budget == 0 || !visited.insert(c) {
+                continue;
+            }
+            let callee = &self.graph.fns[c];
+            if callee.file == from_file {
+                // A helper in the same file: look through it.
+                flow.related.push(self.related(c));
+                self.walk(c, depth + 1, flow, visited, budget);
+                continue;
+            }
+            *budget -= 1;
+            let from = self.participant(flow, &from_file);
+            let to = self.participant(flow, &callee.file.clone());
+            flow.arrows.push(Arrow {
+                from: from.clone(),
+                to: to.clone(),
+                arrow: "->>".into(),
+                text: mermaid_text(&format!("{}()", callee.display())),
+            });
+            flow.related.push(self.related(c));
+            flow.deepest = Some(to.clone());
+            self.walk(c, depth + 1, flow, visited, budget);
+            let ret = if callee.ret.is_empty() {
+                "done".to_string()
+            } else {
+                callee.ret.clone()
+            };
+            flow.arrows.push(Arrow {
+                from: to,
+                to: from,
+                arrow: "-->>".into(),
+                text: mermaid_text(&ret),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(src: &str) -> CallGraph {
+        let mut g = CallGraph::default();
+        let ast = syn::parse_file(src).unwrap();
+        g.add_items("src/lib.rs", &ast.items);
+        g
+    }
+
+    #[test]
+    fn follows_constructors_fields_and_locals() {
+        let g = graph(
+            r#"
+            struct Repo;
+            impl Repo { async fn create(&self) -> Result<(), E> { Ok(()) } }
+            struct Svc { repo: std::sync::Arc<Repo> }
+            impl Svc {
+                fn new() -> Self { todo!() }
+                async fn register(&self) -> Result<(), E> { helper(); self.repo.create().await?; Ok(()) }
+            }
+            fn helper() {}
+            async fn handler() { Svc::new().register().await.unwrap(); let s = Svc::new(); s.register().await; }
+            "#,
+        );
+        let h = g.find("src/lib.rs", "handler").unwrap();
+        let callees: Vec<String> = g.callees(h).iter().map(|&i| g.fns[i].display()).collect();
+        assert_eq!(callees, ["Svc::register"]);
+        let s = g.find("src/lib.rs", "Svc::register").unwrap();
+        let callees: Vec<String> = g.callees(s).iter().map(|&i| g.fns[i].display()).collect();
+        assert_eq!(callees, ["helper", "Repo::create"]);
+        assert_eq!(g.fns[s].ret, "Result<(), E>");
+    }
+
+    #[test]
+    fn mermaid_text_is_safe() {
+        assert_eq!(mermaid_text("A<B>; #x"), "A‹B›, x");
+    }
+}
