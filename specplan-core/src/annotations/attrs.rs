@@ -250,6 +250,11 @@ pub(crate) fn may_be_test(text: &[u8]) -> bool {
         || memchr::memmem::find(text, b"quickcheck").is_some()
 }
 
+/// A name in [`TEST_ATTRIBUTES`].
+pub(crate) fn is_test_name(name: &str) -> bool {
+    TEST_ATTRIBUTES.contains(&name)
+}
+
 pub(crate) fn is_test_attrs(attrs: &[Attribute]) -> bool {
     attrs.iter().any(is_test_attr)
 }

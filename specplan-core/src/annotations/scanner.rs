@@ -1,38 +1,56 @@
-//! The fast path: a byte-level lexer that runs to each candidate attribute
-//! and hands `syn` only the attribute and the header of the item it is on.
+//! The fast path: a byte-level lexer that runs to each candidate attribute;
+//! then only that attribute and the header of the item it is on are read.
 //!
 //! 1. [`Candidates::find`] searches the bytes for the words `implements` and
 //!    `verifies` (`memchr::memmem`). An occurrence is a candidate when it is
 //!    a whole word followed by `(`, `[`, `{`, `]`, `)`, `=`, `,`, a comment,
 //!    or `as` (an import alias: `implements as req`). Prose (`implements
 //!    Display`) is not. A file without candidates is done.
-//! 2. The lexer walks the tokens: comments (line, nested block, doc),
-//!    strings, raw strings, byte and C strings, char literals versus
-//!    lifetimes, raw identifiers. It keeps a stack of open delimiters; for
-//!    each level it remembers where the current statement or item began (after
-//!    the last `;`, `{` or `}` of that level), which is where an item's
-//!    attributes and doc comments begin. Delimiters of macro invocations
-//!    (`name!(…)`, `macro_rules! name {…}`) and of attributes are opaque:
-//!    nothing inside counts.
+//! 2. The lexer jumps from one byte that matters to the next (quotes,
+//!    comments, delimiters, `;`, `#`, `!`) without tokenizing identifiers:
+//!    comments (line, nested block, doc), strings, raw strings (found by
+//!    looking back from `"` or `#` for an `r`, `br`, `cr` prefix), byte and C
+//!    strings, char literals versus lifetimes, raw identifiers. It keeps a
+//!    stack of open delimiters; for each level it remembers where the current
+//!    statement or item began (after the last `;`, `{` or `}` of that level),
+//!    which is where an item's attributes and doc comments begin.
+//!    Delimiters of macro invocations (`name!(…)`, `macro_rules! name {…}`,
+//!    only trivia between the `!` and the delimiter) and of attributes are
+//!    opaque: nothing inside counts. It stops after the last candidate.
 //! 3. At the `]` of an attribute whose path ends in `implements`/`verifies`,
 //!    is an alias, or is a `cfg_attr` holding a candidate, an item is
-//!    *pending*. At the next `{` or `;` of the same level, the text from the
-//!    start of the item to there (with `{}` closing a body) is parsed by
-//!    `syn` as what that level holds: a module item, an `impl` or trait item,
-//!    a foreign item, or a statement. A body's inner attributes are included
-//!    (they can make an item test code). When the parse fails at a `{` (a
-//!    `const` with a block initializer) the next terminator is tried.
+//!    *pending*. At the next `{` or `;` of the same level, its header is read:
+//!    - by hand when it is a common one (`fn`, `struct`, `enum`, `union`,
+//!      `trait`, `mod`, an `impl` of a path type, `let`) and its attributes
+//!      are simple (annotations with plain or raw string IDs, `cfg_attr` of
+//!      those, test attributes, `cfg(test)`, and attributes whose arguments
+//!      do not matter here);
+//!    - else by `syn`: only the attributes when the header is a common one,
+//!      otherwise the text from the start of the item to there (with `{}`
+//!      closing a body), as what that level holds: a module item, an `impl`
+//!      or trait item, a foreign item, or a statement. When that parse fails
+//!      at a `{` (a `const` with a block initializer) the next terminator is
+//!      tried.
+//!
+//!    A body's inner attributes are read too (they can make an item test
+//!    code). Doc comments never reach `syn` (blanked, offsets kept).
 //! 4. What a level holds is known lazily, only for the ancestors of an
-//!    annotation: the header before its `{` is parsed the same way, which
-//!    tells an `impl` (and its self type), a trait, a `mod`, a function body,
-//!    a struct body, a `match`.
+//!    annotation, from the header before its `{`, read the same way: an
+//!    `impl` (and its self type), a trait, a `mod`, a function body, a
+//!    struct body, a `match`.
 //! 5. Import aliases are confirmed when the word is in code inside a `use`
 //!    tree; annotations written with an alias that is never confirmed are
 //!    dropped at the end.
 //!
+//! Everything read by hand mirrors what `syn` does, down to the items `syn`
+//! keeps as raw tokens (a trait method with a visibility, a body-less `fn`
+//! in a module): the tests compare both with the oracle on fixtures,
+//! generated files and, on demand, every file of the cargo registry with an
+//! annotation inserted before each item.
+//!
 //! Anything unexpected (an unterminated string, unbalanced delimiters, an
-//! item header `syn` rejects) is a [`Fallback`]: the caller parses the file
-//! whole instead.
+//! item header `syn` rejects, a comment between a macro's name and its `!`)
+//! is a [`Fallback`]: the caller parses the file whole instead.
 
 use std::sync::LazyLock;
 
@@ -388,16 +406,21 @@ pub(crate) fn next_token(b: &[u8], pos: usize) -> Result<(Tok, usize, usize), Fa
     }
 }
 
-/// `text[start..end]` followed by `suffix`, for `syn`, with doc comments
-/// blanked: they would become `#[doc]` attributes, the costliest part of an
-/// item's header to parse, and nothing here needs them. Byte offsets do not
-/// change.
-fn syn_input(text: &str, start: usize, end: usize, suffix: &str) -> String {
+/// `text[start..end]` followed by `suffix`, for `syn`: from its first token
+/// on (returned too: where the snippet begins in the file), with the doc
+/// comments after that blanked. Doc comments would become `#[doc]`
+/// attributes, the costliest part of an item's header to parse, and nothing
+/// here needs them; blanking keeps byte offsets.
+fn syn_input(text: &str, start: usize, end: usize, suffix: &str) -> (String, usize) {
+    let start = skip_trivia(text.as_bytes(), start)
+        .unwrap_or(start)
+        .min(end);
     let mut s = Vec::with_capacity(end - start + suffix.len());
     s.extend_from_slice(&text.as_bytes()[start..end]);
     blank_doc_comments(&mut s);
     s.extend_from_slice(suffix.as_bytes());
-    String::from_utf8(s).expect("ASCII spaces replace whole comments")
+    let s = String::from_utf8(s).expect("ASCII spaces replace whole comments");
+    (s, start)
 }
 
 fn blank_doc_comments(s: &mut [u8]) {
@@ -551,6 +574,8 @@ enum HeadKind {
     Union,
     Trait,
     Mod,
+    /// An `impl` whose self type is a path (or a reference to one).
+    Impl,
     /// A `let` statement.
     Let,
     /// `match …`.
@@ -570,16 +595,124 @@ struct Head {
     name: (usize, usize),
     /// A visibility (`pub`, `pub(crate)`) comes first.
     vis: bool,
+    /// For an `impl`: the `impl` keyword, the trait's name, `!` before it.
+    impl_kw: usize,
+    trait_name: Option<(usize, usize)>,
+    negative: bool,
 }
 
-/// Reads the header in `b[start..end]`.
+/// Skips the generic arguments or parameters opening with the `<` at
+/// `open`; returns where they end. `->` inside does not close them.
+fn skip_angle(b: &[u8], open: usize) -> Result<usize, Fallback> {
+    let mut depth = 0usize;
+    let mut q = open;
+    let mut arrow = false;
+    loop {
+        let (tok, s, e) = next_token(b, q)?;
+        match tok {
+            Tok::Eof => return fail(open, "unclosed `<`"),
+            Tok::Punct(b'<') => depth += 1,
+            Tok::Punct(b'>') if !arrow => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(e);
+                }
+            }
+            Tok::Punct(b'(' | b'[' | b'{') => {
+                q = skip_group(b, s)?;
+                arrow = false;
+                continue;
+            }
+            _ => {}
+        }
+        arrow = tok == Tok::Punct(b'-');
+        q = e;
+    }
+}
+
+/// The position after a `::` that is the next token, if it is.
+fn path_sep(b: &[u8], q: usize) -> Result<Option<usize>, Fallback> {
+    let (tok, s, _) = next_token(b, q)?;
+    Ok((tok == Tok::Punct(b':') && b.get(s + 1) == Some(&b':')).then_some(s + 2))
+}
+
+/// The position after generic arguments that are the next token, if they are.
+fn angle_at(b: &[u8], q: usize) -> Result<Option<usize>, Fallback> {
+    match next_token(b, q)? {
+        (Tok::Punct(b'<'), s, _) => Ok(Some(skip_angle(b, s)?)),
+        _ => Ok(None),
+    }
+}
+
+/// Reads a type that is a path, or a reference to one, from `q`: the last
+/// path segment's name and where the type ends. `None` for other types.
+fn path_type(b: &[u8], mut q: usize) -> Result<Option<(Bytes, usize)>, Fallback> {
+    loop {
+        let (tok, s, e) = next_token(b, q)?;
+        if matches!(tok, Tok::Punct(b'&') | Tok::Lifetime)
+            || (tok == Tok::Ident && &b[s..e] == b"mut")
+        {
+            q = e;
+        } else {
+            break;
+        }
+    }
+    if let Some(after) = path_sep(b, q)? {
+        q = after;
+    }
+    loop {
+        let (tok, s, e) = next_token(b, q)?;
+        if tok != Tok::Ident
+            || matches!(
+                &b[s..e],
+                b"for" | b"where" | b"dyn" | b"impl" | b"fn" | b"unsafe" | b"extern" | b"const"
+            )
+        {
+            return Ok(None);
+        }
+        let name = (s, e);
+        q = e;
+        if let Some(after) = angle_at(b, q)? {
+            q = after;
+        }
+        let Some(after) = path_sep(b, q)? else {
+            return Ok(Some((name, q)));
+        };
+        q = after;
+        // A turbofish: `Foo::<T>`, maybe followed by more segments.
+        if let Some(after) = angle_at(b, q)? {
+            q = after;
+            match path_sep(b, q)? {
+                Some(after) => q = after,
+                None => return Ok(Some((name, q))),
+            }
+        }
+    }
+}
+
+/// Reads the header in `b[start..end]`. The header may be cut short (at
+/// the `{` of `Foo<{ N }>`): what does not read is `Complex`.
 fn head(b: &[u8], start: usize, end: usize) -> Result<Head, Fallback> {
-    let b = &b[..end];
+    Ok(read_head(&b[..end], start).unwrap_or(Head {
+        kind: HeadKind::Complex,
+        attrs_end: start,
+        name: (0, 0),
+        vis: false,
+        impl_kw: 0,
+        trait_name: None,
+        negative: false,
+    }))
+}
+
+fn read_head(b: &[u8], start: usize) -> Result<Head, Fallback> {
     let mut h = Head {
         kind: HeadKind::Complex,
         attrs_end: start,
         name: (0, 0),
         vis: false,
+        impl_kw: 0,
+        trait_name: None,
+        negative: false,
     };
     let word = |s: usize, e: usize| &b[s..e];
     let mut q = start;
@@ -641,7 +774,7 @@ fn head(b: &[u8], start: usize, end: usize) -> Result<Head, Fallback> {
             b"async" if !vis && matches!(next, Some(b"move")) => {
                 return statement(HeadKind::Control);
             }
-            b"unsafe" if matches!(next, Some(b"fn" | b"extern" | b"trait")) => {}
+            b"unsafe" if matches!(next, Some(b"fn" | b"extern" | b"trait" | b"impl")) => {}
             b"extern" if t2 == Tok::Literal => {
                 only_unsafe = false;
                 let (t3, s3, e3) = next_token(b, e2)?;
@@ -659,6 +792,9 @@ fn head(b: &[u8], start: usize, end: usize) -> Result<Head, Fallback> {
         (tok, s, e) = (t2, s2, e2);
     }
     let _ = tok;
+    if word(s, e) == b"impl" && only_unsafe && !vis {
+        return impl_head(b, Head { impl_kw: s, ..h }, e);
+    }
     let kind = match word(s, e) {
         b"fn" => HeadKind::Fn,
         b"trait" if only_unsafe => HeadKind::Trait,
@@ -671,41 +807,455 @@ fn head(b: &[u8], start: usize, end: usize) -> Result<Head, Fallback> {
     match next_token(b, e)? {
         (Tok::Ident, ns, ne) => Ok(Head {
             kind,
-            attrs_end: h.attrs_end,
             name: (ns, ne),
             vis,
+            ..h
         }),
         _ => Ok(h),
     }
 }
 
+/// The rest of an `impl` header, after the keyword (which ends at `q`).
+fn impl_head(b: &[u8], mut h: Head, mut q: usize) -> Result<Head, Fallback> {
+    let complex = Head {
+        kind: HeadKind::Complex,
+        ..h
+    };
+    let (tok, s, e) = next_token(b, q)?;
+    if tok == Tok::Punct(b'<') {
+        q = skip_angle(b, s)?;
+    }
+    let (tok, _, e2) = next_token(b, q)?;
+    if tok == Tok::Punct(b'!') {
+        h.negative = true;
+        q = e2;
+    }
+    let _ = e;
+    let Some((first, end)) = path_type(b, q)? else {
+        return Ok(complex);
+    };
+    let (tok, s, e) = next_token(b, end)?;
+    if tok == Tok::Ident && &b[s..e] == b"for" {
+        let Some((second, _)) = path_type(b, e)? else {
+            return Ok(complex);
+        };
+        h.trait_name = Some(first);
+        h.name = second;
+    } else if h.negative {
+        return Ok(complex);
+    } else {
+        h.name = first;
+    }
+    h.kind = HeadKind::Impl;
+    Ok(h)
+}
+
+/// What [`hand_attrs`] read from a run of attributes.
+struct HandAttrs {
+    found: Vec<attrs::Found>,
+    test: bool,
+}
+
+/// Reads the attributes in `text[start..end]` by hand when every one of them
+/// is simple: annotations whose arguments are plain or raw string literals
+/// without escapes; test attributes; `cfg(test)`; and attributes that do not
+/// matter here (their arguments are skipped). `None` when `syn` must read
+/// them (`cfg_attr`, another `cfg`, escapes, a malformed argument list).
+fn hand_attrs(
+    text: &str,
+    start: usize,
+    end: usize,
+    aliases: &Aliases,
+    lines: &LineIndex,
+) -> Result<Option<HandAttrs>, Fallback> {
+    let b = &text.as_bytes()[..end];
+    let mut out = HandAttrs {
+        found: Vec::new(),
+        test: false,
+    };
+    let mut q = start;
+    loop {
+        let (tok, hash, e) = next_token(b, q)?;
+        match tok {
+            Tok::Eof => return Ok(Some(out)),
+            Tok::Punct(b'#') => {}
+            _ => return Ok(None),
+        }
+        let (mut tok, mut s, mut e) = next_token(b, e)?;
+        let inner = tok == Tok::Punct(b'!');
+        if inner {
+            (tok, s, e) = next_token(b, e)?;
+        }
+        if tok != Tok::Punct(b'[') {
+            return Ok(None);
+        }
+        let open = s;
+        // The path.
+        let mut segs = 0;
+        let mut leading = false;
+        let mut r = e;
+        if let Some(after) = path_sep(b, r)? {
+            leading = true;
+            r = after;
+        }
+        let last = loop {
+            let (t, s2, e2) = next_token(b, r)?;
+            if t != Tok::Ident {
+                return Ok(None);
+            }
+            segs += 1;
+            r = e2;
+            match path_sep(b, r)? {
+                Some(after) => r = after,
+                None => break (s2, e2),
+            }
+        };
+        let word = &b[last.0..last.1];
+        let name = std::str::from_utf8(word).unwrap_or("");
+        let alias = (segs == 1 && !leading).then(|| aliases.get(name)).flatten();
+        // Inner attributes are never annotations.
+        let kind = alias
+            .or_else(|| attrs::kind_of_word(word))
+            .filter(|_| !inner);
+        if let Some(kind) = kind {
+            let Some((ids, close)) = hand_ids(b, r, lines)? else {
+                return Ok(None);
+            };
+            out.found.push(attrs::Found {
+                kind,
+                attr: lines.span(hash, close),
+                ids,
+                arg_errors: Vec::new(),
+                alias: alias.map(|_| name.to_string()),
+            });
+            q = close;
+            continue;
+        }
+        if segs == 1 && !leading && word == b"cfg_attr" && !inner {
+            let Some(close) = hand_cfg_attr(b, r, hash, aliases, lines, &mut out.found)? else {
+                return Ok(None);
+            };
+            q = close;
+            continue;
+        }
+        if segs == 1 && !leading && matches!(word, b"cfg_attr" | b"cfg") {
+            if word == b"cfg" && is_cfg_test(b, r)? {
+                out.test = true;
+            } else {
+                return Ok(None);
+            }
+        } else if attrs::is_test_name(name) {
+            out.test = true;
+        }
+        q = skip_group(b, open)?;
+    }
+}
+
+/// A byte range of the file.
+type Bytes = (usize, usize);
+
+/// A path read by hand.
+struct PathRead {
+    segs: usize,
+    leading: bool,
+    /// The last segment.
+    last: Bytes,
+    end: usize,
+}
+
+/// A path from `q`.
+fn hand_path(b: &[u8], q: usize) -> Result<Option<PathRead>, Fallback> {
+    let mut r = q;
+    let leading = match path_sep(b, r)? {
+        Some(after) => {
+            r = after;
+            true
+        }
+        None => false,
+    };
+    let mut segs = 0;
+    loop {
+        let (t, s, e) = next_token(b, r)?;
+        if t != Tok::Ident {
+            return Ok(None);
+        }
+        segs += 1;
+        r = e;
+        match path_sep(b, r)? {
+            Some(after) => r = after,
+            None => {
+                return Ok(Some(PathRead {
+                    segs,
+                    leading,
+                    last: (s, e),
+                    end: r,
+                }));
+            }
+        }
+    }
+}
+
+/// Skips the tokens of one `cfg_attr` argument from `q` up to the `,` or `)`
+/// that ends it; returns that delimiter's position.
+fn skip_meta_rest(b: &[u8], mut q: usize) -> Result<usize, Fallback> {
+    loop {
+        let (t, s, e) = next_token(b, q)?;
+        match t {
+            Tok::Punct(b',' | b')') => return Ok(s),
+            Tok::Punct(b'(' | b'[' | b'{') => q = skip_group(b, s)?,
+            Tok::Eof | Tok::Punct(b']' | b'}') => return fail(s, "unbalanced attribute"),
+            _ => q = e,
+        }
+    }
+}
+
+/// `cfg_attr(predicate, attr, …)` from `q` (after the path) to the end of
+/// the attribute, when its annotations are simple and it holds no nested
+/// `cfg_attr`. Returns the end of the attribute.
+fn hand_cfg_attr(
+    b: &[u8],
+    q: usize,
+    hash: usize,
+    aliases: &Aliases,
+    lines: &LineIndex,
+    found: &mut Vec<attrs::Found>,
+) -> Result<Option<usize>, Fallback> {
+    let (t, _, mut q) = next_token(b, q)?;
+    if t != Tok::Punct(b'(') {
+        return Ok(None);
+    }
+    // The predicate: a path, then a list or `= literal`.
+    let Some(PathRead { end: mut r, .. }) = hand_path(b, q)? else {
+        return Ok(None);
+    };
+    match next_token(b, r)? {
+        (Tok::Punct(b'('), s, _) => r = skip_group(b, s)?,
+        (Tok::Punct(b'='), _, e) => match next_token(b, e)? {
+            (Tok::Literal, _, e2) => r = e2,
+            _ => return Ok(None),
+        },
+        _ => {}
+    }
+    match next_token(b, r)? {
+        (Tok::Punct(b','), _, e) => q = e,
+        _ => return Ok(None),
+    }
+    let mut mine = Vec::new();
+    loop {
+        let (t, s, e) = next_token(b, q)?;
+        if t == Tok::Punct(b')') {
+            q = e;
+            break;
+        }
+        let Some(PathRead {
+            segs,
+            leading,
+            last,
+            end: r,
+        }) = hand_path(b, s)?
+        else {
+            return Ok(None);
+        };
+        let word = &b[last.0..last.1];
+        let name = std::str::from_utf8(word).unwrap_or("");
+        if segs == 1 && !leading && word == b"cfg_attr" {
+            return Ok(None);
+        }
+        let alias = (segs == 1 && !leading).then(|| aliases.get(name)).flatten();
+        let end = match alias.or_else(|| attrs::kind_of_word(word)) {
+            Some(kind) => {
+                let Some((ids, end)) = hand_list(b, r, lines)? else {
+                    return Ok(None);
+                };
+                mine.push((kind, ids, alias.map(|_| name.to_string())));
+                end
+            }
+            None => skip_meta_rest(b, r)?,
+        };
+        match next_token(b, end)? {
+            (Tok::Punct(b','), _, e) => q = e,
+            (Tok::Punct(b')'), _, e) => {
+                q = e;
+                break;
+            }
+            _ => return Ok(None),
+        }
+        let _ = e;
+    }
+    let close = match next_token(b, q)? {
+        (Tok::Punct(b']'), _, e) => e,
+        _ => return Ok(None),
+    };
+    let attr = lines.span(hash, close);
+    for (kind, ids, alias) in mine {
+        found.push(attrs::Found {
+            kind,
+            attr,
+            ids,
+            arg_errors: Vec::new(),
+            alias,
+        });
+    }
+    Ok(Some(close))
+}
+
+/// `(test)` at `q`, then `]`.
+fn is_cfg_test(b: &[u8], q: usize) -> Result<bool, Fallback> {
+    let mut q = q;
+    for want in [
+        Tok::Punct(b'('),
+        Tok::Ident,
+        Tok::Punct(b')'),
+        Tok::Punct(b']'),
+    ] {
+        let (t, s, e) = next_token(b, q)?;
+        if t != want || (t == Tok::Ident && &b[s..e] != b"test") {
+            return Ok(false);
+        }
+        q = e;
+    }
+    Ok(true)
+}
+
+/// The arguments of an annotation, from `q` (after its path) to its `]`:
+/// string literals without escapes, then the end of the attribute.
+fn hand_ids(
+    b: &[u8],
+    q: usize,
+    lines: &LineIndex,
+) -> Result<Option<(Vec<super::IdRef>, usize)>, Fallback> {
+    let Some((ids, q)) = hand_list(b, q, lines)? else {
+        return Ok(None);
+    };
+    match next_token(b, q)? {
+        (Tok::Punct(b']'), _, e) => Ok(Some((ids, e))),
+        _ => Ok(None),
+    }
+}
+
+/// The delimited list of ID strings from `q`; returns where it ends.
+fn hand_list(
+    b: &[u8],
+    q: usize,
+    lines: &LineIndex,
+) -> Result<Option<(Vec<super::IdRef>, usize)>, Fallback> {
+    let (t, s, mut q) = next_token(b, q)?;
+    let close = match t {
+        Tok::Punct(b'(') => b')',
+        Tok::Punct(b'[') => b']',
+        Tok::Punct(b'{') => b'}',
+        _ => return Ok(None),
+    };
+    let _ = s;
+    let mut ids = Vec::new();
+    loop {
+        let (t, s, e) = next_token(b, q)?;
+        if t == Tok::Punct(close) && !ids.is_empty() {
+            q = e;
+            break;
+        }
+        if t != Tok::Literal {
+            return Ok(None);
+        }
+        let lit = &b[s..e];
+        let inner = if lit[0] == b'"' {
+            &lit[1..lit.len() - 1]
+        } else if lit[0] == b'r' {
+            let hashes = lit[1..].iter().take_while(|&&c| c == b'#').count();
+            let body = &lit[1 + hashes..lit.len() - hashes];
+            if body.len() < 2 || body[0] != b'"' || body[body.len() - 1] != b'"' {
+                return Ok(None);
+            }
+            &body[1..body.len() - 1]
+        } else {
+            return Ok(None);
+        };
+        if lit[0] == b'"' && (inner.contains(&b'\\') || lit[lit.len() - 1] != b'"') {
+            return Ok(None);
+        }
+        // `\r` alone is no line break to syn; keep the two readings apart.
+        if inner.contains(&b'\r') {
+            return Ok(None);
+        }
+        let Ok(value) = std::str::from_utf8(inner) else {
+            return Ok(None);
+        };
+        ids.push(super::IdRef {
+            text: value.to_string(),
+            span: lines.span(s, e),
+        });
+        let (t, _, e2) = next_token(b, e)?;
+        q = e2;
+        if t == Tok::Punct(close) {
+            break;
+        }
+        if t != Tok::Punct(b',') {
+            return Ok(None);
+        }
+    }
+    Ok(Some((ids, q)))
+}
+
 /// The attributes in `text[start..end]` (inner ones first, as at the start
 /// of a body, then outer ones), doc comments left out.
-fn parse_attrs(text: &str, start: usize, end: usize) -> Option<Vec<Attribute>> {
-    let src = syn_input(text, start, end, "");
+fn parse_attrs(text: &str, start: usize, end: usize) -> Option<(Vec<Attribute>, usize)> {
+    let (src, base) = syn_input(text, start, end, "");
     let parser = |input: ParseStream| -> syn::Result<Vec<Attribute>> {
         let mut attrs = input.call(Attribute::parse_inner)?;
         attrs.extend(input.call(Attribute::parse_outer)?);
         Ok(attrs)
     };
-    parser.parse_str(&src).ok()
+    parser.parse_str(&src).ok().map(|a| (a, base))
 }
 
+/// A keyword: no macro can have it as its name, so a `!` after it is a
+/// negation or the never type (`impl Serialize for ! {`).
 fn is_keyword_before_bang(word: &[u8]) -> bool {
     matches!(
         word,
-        b"if"
-            | b"while"
-            | b"match"
-            | b"return"
+        b"as"
+            | b"async"
+            | b"await"
+            | b"box"
             | b"break"
-            | b"in"
-            | b"yield"
+            | b"const"
+            | b"continue"
+            | b"crate"
+            | b"do"
+            | b"dyn"
             | b"else"
-            | b"as"
-            | b"move"
+            | b"enum"
+            | b"extern"
+            | b"false"
+            | b"fn"
+            | b"for"
+            | b"gen"
+            | b"if"
+            | b"impl"
+            | b"in"
             | b"let"
+            | b"loop"
+            | b"match"
+            | b"mod"
+            | b"move"
             | b"mut"
+            | b"pub"
+            | b"ref"
+            | b"return"
+            | b"self"
+            | b"Self"
+            | b"static"
+            | b"struct"
+            | b"super"
+            | b"trait"
+            | b"true"
+            | b"try"
+            | b"type"
+            | b"unsafe"
+            | b"use"
+            | b"where"
+            | b"while"
+            | b"yield"
     )
 }
 
@@ -765,7 +1315,8 @@ struct Frame {
     outer_header: usize,
     opaque: bool,
     attr: Option<AttrFrame>,
-    class: Option<Class>,
+    /// What the level holds, once asked (boxed: most frames are never asked).
+    class: Option<Box<Class>>,
 }
 
 /// A `!` after a name that is not a keyword: a macro invocation when a
@@ -1312,7 +1863,7 @@ impl Scanner<'_, '_> {
 
     fn class_of(&mut self, i: usize) -> Result<Class, Fallback> {
         if let Some(c) = &self.frames[i].class {
-            return Ok(c.clone());
+            return Ok(Class::clone(c));
         }
         let parent = self.container(i)?;
         let f = &self.frames[i];
@@ -1345,7 +1896,7 @@ impl Scanner<'_, '_> {
                 }
             }
         };
-        self.frames[i].class = Some(class.clone());
+        self.frames[i].class = Some(Box::new(class.clone()));
         Ok(class)
     }
 
@@ -1359,18 +1910,23 @@ impl Scanner<'_, '_> {
     ) -> Result<Option<bool>, Fallback> {
         let outer = &self.b[start..attrs_end];
         if attrs::may_be_test(outer) {
-            match parse_attrs(self.text, start, attrs_end) {
-                Some(a) if attrs::is_test_attrs(&a) => return Ok(Some(true)),
-                Some(_) => {}
-                None => return Ok(None),
+            if let Some(h) = hand_attrs(self.text, start, attrs_end, &self.potential, self.lines)? {
+                if h.test {
+                    return Ok(Some(true));
+                }
+            } else {
+                match parse_attrs(self.text, start, attrs_end) {
+                    Some((a, _)) if attrs::is_test_attrs(&a) => return Ok(Some(true)),
+                    Some(_) => {}
+                    None => return Ok(None),
+                }
             }
         }
         if let Some(brace) = brace {
             let inner_end = inner_attrs_end(self.b, brace + 1)?;
             if inner_end > brace + 1 && attrs::may_be_test(&self.b[brace + 1..inner_end]) {
-                return Ok(
-                    parse_attrs(self.text, brace + 1, inner_end).map(|a| attrs::is_test_attrs(&a))
-                );
+                return Ok(parse_attrs(self.text, brace + 1, inner_end)
+                    .map(|(a, _)| attrs::is_test_attrs(&a)));
             }
         }
         Ok(Some(false))
@@ -1389,6 +1945,9 @@ impl Scanner<'_, '_> {
                 Ctx::Block
             }
             HeadKind::Mod if items => Ctx::Module,
+            HeadKind::Impl if items => Ctx::Owner(Owner::Impl(
+                String::from_utf8_lossy(&self.b[h.name.0..h.name.1]).into_owned(),
+            )),
             HeadKind::Trait if items => Ctx::Owner(Owner::Trait(
                 String::from_utf8_lossy(&self.b[h.name.0..h.name.1]).into_owned(),
             )),
@@ -1428,9 +1987,9 @@ impl Scanner<'_, '_> {
         }
         let f = &self.frames[i];
         let inner_end = inner_attrs_end(self.b, f.pos + 1)?;
-        let src = syn_input(self.text, f.outer_header, inner_end, "}");
+        let (src, base) = syn_input(self.text, f.outer_header, inner_end, "}");
         let pos = Positions {
-            base: f.outer_header,
+            base,
             lines: self.lines,
         };
         let inherit = |ctx| Class {
@@ -1488,7 +2047,7 @@ impl Scanner<'_, '_> {
             return Ok(());
         }
         let text = self.text;
-        let src = match term {
+        let (src, base) = match term {
             Term::Semi(s) => syn_input(text, p.start, s + 1, ""),
             Term::Brace(s) => syn_input(text, p.start, inner_attrs_end(self.b, s + 1)?, "}"),
             Term::Close(s) => syn_input(text, p.start, s, ""),
@@ -1496,7 +2055,7 @@ impl Scanner<'_, '_> {
         match parse_in(&container.ctx, &src) {
             Ok(parsed) => {
                 self.pendings.pop();
-                self.record(&parsed, &container, p.start);
+                self.record(&parsed, &container, base);
                 Ok(())
             }
             Err(_) => match term {
@@ -1555,30 +2114,58 @@ impl Scanner<'_, '_> {
             (HeadKind::Union, _, true) if items => (ItemKind::Union, name()),
             (HeadKind::Trait, _, true) if items => (ItemKind::Trait, name()),
             (HeadKind::Mod, _, _) if items => (ItemKind::Mod, name()),
+            (HeadKind::Impl, _, true) if items => {
+                let text = |(a, z): (usize, usize)| String::from_utf8_lossy(&self.b[a..z]);
+                let shown = match h.trait_name {
+                    Some(t) => format!(
+                        "impl {}{} for {}",
+                        if h.negative { "!" } else { "" },
+                        text(t),
+                        text(h.name)
+                    ),
+                    None => format!("impl {}", text(h.name)),
+                };
+                (ItemKind::Impl, shown)
+            }
             _ => return Ok(false),
         };
-        let Some(attrs) = parse_attrs(self.text, p.start, h.attrs_end) else {
-            return Ok(false);
-        };
-        let mut is_test = container.test || attrs::is_test_attrs(&attrs);
+        let (found, own_test) =
+            match hand_attrs(self.text, p.start, h.attrs_end, &self.potential, self.lines)? {
+                Some(hand) => (hand.found, hand.test),
+                None => {
+                    let Some((attrs, base)) = parse_attrs(self.text, p.start, h.attrs_end) else {
+                        return Ok(false);
+                    };
+                    let pos = Positions {
+                        base,
+                        lines: self.lines,
+                    };
+                    (
+                        attrs::extract(&attrs, &self.potential, &pos),
+                        attrs::is_test_attrs(&attrs),
+                    )
+                }
+            };
+        let mut is_test = container.test || own_test;
         if !is_test && let Some(brace) = brace {
             match self.test_attrs(brace, brace, Some(brace))? {
                 Some(t) => is_test = t,
                 None => return Ok(false),
             }
         }
-        let (line, column) = self.lines.line_col(h.name.0);
+        let at = if kind == ItemKind::Impl {
+            h.impl_kw
+        } else {
+            h.name.0
+        };
+        let (line, column) = self.lines.line_col(at);
         let item = ItemRef {
             kind,
             name,
             line,
             column,
         };
-        let pos = Positions {
-            base: p.start,
-            lines: self.lines,
-        };
-        for f in attrs::extract(&attrs, &self.potential, &pos) {
+        for f in found {
             self.out.push((
                 Annotation {
                     kind: f.kind,

@@ -64,9 +64,18 @@ pub fn run(
         .iter()
         .map(|d| (d.name.clone(), d.prefix()))
         .collect();
-    let spec = crate::spec::load(&ws.root, &config.docs.root(), &domains);
-    let scan = crate::annotations::scan_workspace(ws, &files);
-    let routes = crate::routes::extract(ws, &files);
+    // The documents and the routes are read while the code scan runs.
+    let docs_root = config.docs.root();
+    let (spec, scan, routes) = std::thread::scope(|s| {
+        let spec = s.spawn(|| crate::spec::load(&ws.root, &docs_root, &domains));
+        let routes = s.spawn(|| crate::routes::extract(ws, &files));
+        let scan = crate::annotations::scan_workspace(ws, &files);
+        let spec = spec.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let routes = routes
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (spec, scan, routes)
+    });
     let cx = rules::Cx {
         ws,
         config,

@@ -333,7 +333,29 @@ impl Index {
 
     /// Files whose bytes match `filter`.
     pub(crate) fn matching(&self, filter: &Prefilter) -> Vec<usize> {
+        // Only a crate that can name a web framework can build a router:
+        // one that depends on a framework, or on a member that does (and
+        // may re-export it). Files of other crates are not read here; the
+        // index still reaches them when a handler lives there.
+        let mut can_route: Vec<bool> = self
+            .crates
+            .iter()
+            .map(|c| !c.frameworks.is_empty())
+            .collect();
+        loop {
+            let mut changed = false;
+            for (ci, c) in self.crates.iter().enumerate() {
+                if !can_route[ci] && c.deps.values().any(|&d| can_route[d]) {
+                    can_route[ci] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         (0..self.files.len())
+            .filter(|&id| can_route[self.files[id].krate])
             .filter(|&id| self.text(id).is_some_and(|t| filter.matches(t.as_bytes())))
             .collect()
     }

@@ -210,20 +210,28 @@ pub struct RouteSet {
     pub schemas: BTreeMap<String, Value>,
 }
 
-/// The byte strings one of which a file that builds routers contains.
+/// The byte strings one of which a file that builds routers contains. Each
+/// carries the punctuation of its call (`route(`, not `route`), so prose and
+/// identifiers such as `services` or `routing_table` do not make a file a
+/// candidate: on a large workspace, parsing every file that merely says
+/// "service" costs seconds and gigabytes.
 const ROUTER_NEEDLES: &[&str] = &[
-    "route",
+    "route(",
+    "Router",
     "Route",
-    "scope",
-    "mount",
+    "routes!",
+    "scope(",
+    "mount(",
     "warp",
     "OpenApiService",
     "App::new",
-    "configure",
-    "nest",
-    "merge",
-    "service",
-    "serve",
+    "configure(",
+    "nest(",
+    "nest_service(",
+    "merge(",
+    "service(",
+    "services!",
+    "serve(",
     "launch",
 ];
 
