@@ -1,24 +1,8 @@
-//! GitHub's heading anchors, so that generated tables of contents and the
-//! link checker agree with what GitHub renders.
+//! GitHub's heading anchors, so that generated tables of contents, the link
+//! checker and the proc macro's rustdoc links agree with what GitHub
+//! renders. The rule lives in specplan-ids, which the macro shares.
 
-/// The anchor GitHub gives a heading: lower-cased, punctuation other than
-/// `-` and `_` removed, spaces turned into `-`.
-pub fn github_slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c == ' ' {
-                Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
+pub use specplan_ids::github_slug;
 
 #[cfg(test)]
 mod tests {
