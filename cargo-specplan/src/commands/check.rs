@@ -1,12 +1,10 @@
 //! `cargo specplan check`: documents and code against each other.
 
-use std::io::Write;
-
 use specplan_core::check::{self, baseline::Baseline};
 
 use super::{load_config, load_workspace};
 use crate::CliError;
-use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
+use crate::cli::{CheckArgs, GlobalArgs};
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &Shell) -> Result<(), CliError> {
@@ -72,30 +70,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &Shell) -> Result<(), C
         return Ok(());
     }
 
-    let mut out = anstream::stdout().lock();
-    let written = match args.format {
-        CheckFormat::Human => {
-            shell.diagnostics(&ws.root, &report.diagnostics);
-            Ok(())
-        }
-        CheckFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
-        ),
-        CheckFormat::Sarif => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report.to_sarif(env!("CARGO_PKG_VERSION")))
-                .unwrap_or_default()
-        ),
-        CheckFormat::Github => write!(out, "{}", report.to_github()),
-    };
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(CliError::Usage(format!("cannot write to stdout: {e}")));
-    }
+    super::render_report(&report, args.format, shell, &ws.root)?;
     if report.fixed_since_baseline > 0 {
         shell.note(format!(
             "{} baselined finding(s) no longer occur; run with --write-baseline to shrink the baseline",

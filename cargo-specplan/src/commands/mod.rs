@@ -53,3 +53,40 @@ fn load_config(ws: &Workspace) -> Result<specplan_core::config::Loaded, CliError
         diag: Box::new(d),
     })
 }
+
+/// Prints a report of diagnostics in the chosen format: human on stderr
+/// (rustc-style), the machine formats on stdout.
+fn render_report(
+    report: &specplan_core::check::report::Report,
+    format: crate::cli::CheckFormat,
+    shell: &Shell,
+    root: &camino::Utf8Path,
+) -> Result<(), CliError> {
+    use crate::cli::CheckFormat;
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    let written = match format {
+        CheckFormat::Human => {
+            shell.diagnostics(root, &report.diagnostics);
+            Ok(())
+        }
+        CheckFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+        ),
+        CheckFormat::Sarif => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report.to_sarif(env!("CARGO_PKG_VERSION")))
+                .unwrap_or_default()
+        ),
+        CheckFormat::Github => write!(out, "{}", report.to_github()),
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Usage(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}

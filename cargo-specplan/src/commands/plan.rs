@@ -10,7 +10,7 @@ use specplan_core::plan::{self, validate};
 
 use super::{load_config, load_workspace};
 use crate::CliError;
-use crate::cli::{CheckFormat, GlobalArgs, PlanArgs};
+use crate::cli::{GlobalArgs, PlanArgs};
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &PlanArgs, shell: &Shell) -> Result<(), CliError> {
@@ -113,30 +113,7 @@ fn run_validate(
     };
     report.sort();
 
-    let mut out = anstream::stdout().lock();
-    let written = match args.format {
-        CheckFormat::Human => {
-            shell.diagnostics(&root, &report.diagnostics);
-            Ok(())
-        }
-        CheckFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
-        ),
-        CheckFormat::Sarif => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report.to_sarif(env!("CARGO_PKG_VERSION")))
-                .unwrap_or_default()
-        ),
-        CheckFormat::Github => write!(out, "{}", report.to_github()),
-    };
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(CliError::Usage(format!("cannot write to stdout: {e}")));
-    }
+    super::render_report(&report, args.format, shell, &root)?;
     let summary = report.summary_line();
     if report.errors() > 0 {
         return Err(CliError::Findings(format!("plan is invalid: {summary}")));
