@@ -886,44 +886,12 @@ fn collect_scopes(ast: &syn::File) -> HashMap<Vec<String>, Scope> {
 }
 
 fn add_use_tree(scope: &mut Scope, prefix: Vec<String>, tree: &syn::UseTree) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            let mut next = prefix;
-            next.push(p.ident.to_string());
-            add_use_tree(scope, next, &p.tree);
+    crate::scan::for_each_import(prefix, tree, &mut |import| match import {
+        crate::scan::Import::Name(name, full) => {
+            scope.names.insert(name, full);
         }
-        syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
-            if name == "self" {
-                if let Some(last) = prefix.last() {
-                    scope.names.insert(last.clone(), prefix.clone());
-                }
-            } else {
-                let mut full = prefix;
-                full.push(name.clone());
-                scope.names.insert(name, full);
-            }
-        }
-        syn::UseTree::Rename(r) => {
-            let name = r.ident.to_string();
-            let full = if name == "self" {
-                prefix
-            } else {
-                let mut full = prefix;
-                full.push(name);
-                full
-            };
-            if r.rename != "_" {
-                scope.names.insert(r.rename.to_string(), full);
-            }
-        }
-        syn::UseTree::Glob(_) => scope.globs.push(prefix),
-        syn::UseTree::Group(g) => {
-            for t in &g.items {
-                add_use_tree(scope, prefix.clone(), t);
-            }
-        }
-    }
+        crate::scan::Import::Glob(prefix) => scope.globs.push(prefix),
+    });
 }
 
 impl Index {

@@ -159,6 +159,58 @@ pub(crate) fn path_segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
+/// One thing a `use` tree brings into scope.
+pub(crate) enum Import {
+    /// A local name and the full path it stands for.
+    Name(String, Vec<String>),
+    /// `prefix::*`.
+    Glob(Vec<String>),
+}
+
+/// Flattens a `use` tree (`a::{b, c as d, e::*, self}`) into the names and
+/// globs it imports; `_` renames bring no name. Shared by every scanner that
+/// resolves paths through imports.
+pub(crate) fn for_each_import(prefix: Vec<String>, tree: &syn::UseTree, f: &mut dyn FnMut(Import)) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let mut next = prefix;
+            next.push(p.ident.to_string());
+            for_each_import(next, &p.tree, f);
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last() {
+                    f(Import::Name(last.clone(), prefix.clone()));
+                }
+            } else {
+                let mut full = prefix;
+                full.push(name.clone());
+                f(Import::Name(name, full));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let name = r.ident.to_string();
+            let full = if name == "self" {
+                prefix
+            } else {
+                let mut full = prefix;
+                full.push(name);
+                full
+            };
+            if r.rename != "_" {
+                f(Import::Name(r.rename.to_string(), full));
+            }
+        }
+        syn::UseTree::Glob(_) => f(Import::Glob(prefix)),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                for_each_import(prefix.clone(), t, f);
+            }
+        }
+    }
+}
+
 /// The `use` declarations of a file: which local name stands for which path.
 #[derive(Debug, Default)]
 pub(crate) struct Imports {
@@ -182,42 +234,12 @@ impl Imports {
     }
 
     fn add_tree(&mut self, prefix: Vec<String>, tree: &syn::UseTree) {
-        match tree {
-            syn::UseTree::Path(p) => {
-                let mut next = prefix;
-                next.push(p.ident.to_string());
-                self.add_tree(next, &p.tree);
+        for_each_import(prefix, tree, &mut |import| match import {
+            Import::Name(name, full) => {
+                self.names.insert(name, full);
             }
-            syn::UseTree::Name(n) => {
-                let name = n.ident.to_string();
-                if name == "self" {
-                    if let Some(last) = prefix.last() {
-                        self.names.insert(last.clone(), prefix.clone());
-                    }
-                } else {
-                    let mut full = prefix;
-                    full.push(name.clone());
-                    self.names.insert(name, full);
-                }
-            }
-            syn::UseTree::Rename(r) => {
-                let name = r.ident.to_string();
-                let full = if name == "self" {
-                    prefix
-                } else {
-                    let mut full = prefix;
-                    full.push(name);
-                    full
-                };
-                self.names.insert(r.rename.to_string(), full);
-            }
-            syn::UseTree::Glob(_) => self.globs.push(prefix),
-            syn::UseTree::Group(g) => {
-                for t in &g.items {
-                    self.add_tree(prefix.clone(), t);
-                }
-            }
-        }
+            Import::Glob(prefix) => self.globs.push(prefix),
+        });
     }
 
     /// The path with its first segment replaced by what it was imported as.
