@@ -5,6 +5,8 @@
 #   the official `mermaid` package from the npm registry (needs Node.js >= 18).
 # - Chromium (Debian's package): the HTML trace report is loaded in a real
 #   headless browser. Installed when this runs as root (or with sudo).
+# - strace (Debian's package): the confinement test records every file
+#   syscall of the tool to prove nothing outside the workspace is touched.
 # A test whose component is missing is skipped with a message naming the
 # install command, except under CI=true, where it fails.
 set -euo pipefail
@@ -16,12 +18,18 @@ else
     echo "note: no Node.js; the Mermaid test is skipped (install nodejs and npm, then rerun)" >&2
 fi
 
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+# Debian packages: Chromium (the HTML report in a real browser) and strace
+# (the confinement test checks every file syscall the tool makes).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v strace >/dev/null 2>&1 || missing="$missing strace"
+if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="$(command -v sudo || true)"
     if [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; then
-        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
-            || echo "note: could not install chromium; the browser test is skipped" >&2
+        # shellcheck disable=SC2086
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null \
+            || echo "note: could not install$missing; the tests that need them are skipped" >&2
     fi
 fi
 

@@ -87,7 +87,17 @@ impl Shell {
     /// Renders diagnostics about the workspace (problems met while reading
     /// it). Errors are always shown; warnings unless `-q`.
     pub fn diagnostics(&self, root: &camino::Utf8Path, diags: &[Diagnostic]) {
-        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).ok();
+        // A diagnostic may name a symlink that leads outside the workspace:
+        // its snippet is read through the jail like every other file.
+        let jail = specplan_core::workspace::Jail::new(root.as_std_path()).ok();
+        let read = |rel: &str| {
+            jail.as_ref()?
+                .read_to_string(
+                    std::path::Path::new(rel),
+                    specplan_core::source::MAX_FILE_BYTES,
+                )
+                .ok()
+        };
         let mut err = anstream::stderr().lock();
         for d in diags {
             if d.level != Level::Error && self.verbosity == Verbosity::Quiet {

@@ -250,8 +250,12 @@ fn bad_files_are_reported_and_the_rest_is_analysed() {
         b"[package]\nname = \"broken\"\nversion = \n",
     );
     write("broken/src/lib.rs", b"");
+    // A link back to an ancestor is not followed (its target is walked at
+    // its real place); a link that resolves to itself is a loop, reported.
     #[cfg(unix)]
-    std::os::unix::fs::symlink(dir.join("api/src"), dir.join("api/src/loop")).unwrap();
+    std::os::unix::fs::symlink(dir.join("api/src"), dir.join("api/src/again")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("loop.rs", dir.join("api/src/loop.rs")).unwrap();
     let out = run(dir, &["detect"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);

@@ -636,7 +636,7 @@ fn main() {
         route_times.push(t.elapsed());
         std::hint::black_box(routes.endpoints.len());
         let t = Instant::now();
-        let spec = specplan_core::spec::load(&ws.root, &loaded.config.docs.root(), &domains);
+        let spec = specplan_core::spec::load(&ws.jail, &loaded.config.docs.root(), &domains);
         spec_times.push(t.elapsed());
         std::hint::black_box(spec.documents.len());
     }

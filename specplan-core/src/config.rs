@@ -182,7 +182,7 @@ struct SpecplanShim {
 /// pointing at the offending key (the caller exits with code 2).
 pub fn load(ws: &Workspace) -> Result<Loaded, Diagnostic> {
     let file = ws.root.join(FILE_NAME);
-    if file.is_file() {
+    if ws.jail.is_file(file.as_std_path()) {
         let text = read(&file, ws)?;
         let config = parse(&text, FILE_NAME)?;
         validate(&config, &text, FILE_NAME)?;
@@ -223,13 +223,9 @@ pub fn load(ws: &Workspace) -> Result<Loaded, Diagnostic> {
 }
 
 fn read(path: &Utf8Path, ws: &Workspace) -> Result<String, Diagnostic> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(
-            "invalid-config",
-            format!("could not read `{}`: {e}", ws.relative(path)),
-        )
-        .in_file(ws.relative(path))
-    })
+    ws.jail
+        .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+        .map_err(|e| Diagnostic::error("invalid-config", e.to_string()).in_file(ws.relative(path)))
 }
 
 /// Parses `specplan.toml` text.
@@ -244,6 +240,7 @@ pub fn parse(text: &str, rel: &str) -> Result<Config, Diagnostic> {
 
 /// Checks what serde cannot: domain names, prefixes, duplicates.
 fn validate(config: &Config, text: &str, rel: &str) -> Result<(), Diagnostic> {
+    validate_paths(&config.docs, text, rel)?;
     let mut seen = std::collections::BTreeSet::new();
     for d in &config.domains {
         let point = |needle: &str| {
@@ -285,6 +282,49 @@ fn validate(config: &Config, text: &str, rel: &str) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// The folders the configuration names stay inside the workspace
+/// (SPEC.md §8): a cloned repository's configuration must never make the
+/// tool write to `/etc`.
+fn validate_paths(docs: &DocsConfig, text: &str, rel: &str) -> Result<(), Diagnostic> {
+    use specplan_ids::confine::{check_config_path, check_language};
+    let at_key = |key: &str, value: &str, why: String| {
+        let mut diag = Diagnostic::error(
+            "invalid-config",
+            format!("invalid `docs.{key}` `{value}`: {why}"),
+        )
+        .in_file(rel)
+        .with_help("cargo-specplan reads and writes only inside the workspace root");
+        if let Some(span) = key_span(text, key) {
+            diag = diag.at(span);
+        }
+        diag
+    };
+    check_language(&docs.language).map_err(|why| at_key("language", &docs.language, why))?;
+    for (key, value) in [("root", &docs.root), ("templates", &docs.templates)] {
+        if let Some(value) = value {
+            check_config_path(value).map_err(|why| at_key(key, value, why))?;
+        }
+    }
+    Ok(())
+}
+
+/// The span of `key = …` in a TOML text: the first line that assigns it.
+fn key_span(text: &str, key: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            let end = offset + line.trim_end().len();
+            return Some(Span::from_bytes(text, start, end.max(start + 1)));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Domain names: lower-case ASCII letters, digits and `-`, starting with a
@@ -432,6 +472,29 @@ mod tests {
         assert_eq!(d.file.as_deref(), Some(FILE_NAME));
         assert_eq!(d.span.unwrap().line, 3);
         assert!(d.message.contains("rot"), "{}", d.message);
+    }
+
+    #[test]
+    fn configured_folders_stay_inside_the_workspace() {
+        for (text, key, line) in [
+            ("[docs]\nroot = \"../../../../../../etc\"\n", "root", 2),
+            ("[docs]\nroot = \"\"\n", "root", 2),
+            ("[docs]\nroot = \"/etc\"\n", "root", 2),
+            ("[docs]\nlanguage = \"..\"\n", "language", 2),
+            (
+                "[docs]\nlanguage = \"en\"\ntemplates = \"../x\"\n",
+                "templates",
+                3,
+            ),
+        ] {
+            let c = parse(text, FILE_NAME).unwrap();
+            let d = validate(&c, text, FILE_NAME).unwrap_err();
+            assert_eq!(d.rule, "invalid-config");
+            assert!(d.message.contains(&format!("docs.{key}")), "{}", d.message);
+            assert_eq!(d.span.unwrap().line, line, "{text}");
+        }
+        let ok = "[docs]\nroot = \"docs/specs\"\nlanguage = \"pt-BR\"\n";
+        assert!(validate(&parse(ok, FILE_NAME).unwrap(), ok, FILE_NAME).is_ok());
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn specifications_readme(
                         "title": title,
                         "file": path.rsplit('/').next().unwrap_or(path),
                         "href": href,
-                        "exists": ws.root.join(&root).join(&href).is_file(),
+                        "exists": ws.jail.is_file(ws.root.join(&root).join(&href).as_std_path()),
                         "description": description,
                     })
                 })
@@ -123,7 +123,7 @@ pub fn specifications_readme(
                 "name": d.name,
                 "prefix": d.prefix(),
                 "docs": docs,
-                "readme": ws.root.join(&root).join(&readme).is_file().then_some(readme),
+                "readme": ws.jail.is_file(ws.root.join(&root).join(&readme).as_std_path()).then_some(readme),
             })
         })
         .collect();
@@ -145,7 +145,7 @@ pub fn workspace_docs(
     config: &Config,
     today: &str,
 ) -> Result<Vec<Doc>, TemplateError> {
-    let templates = Templates::new(config.docs.templates.as_ref().map(|t| ws.root.join(t)));
+    let templates = Templates::new(crate::templates::Overrides::of(ws, config));
     let root = config.docs.root();
     let up = up_to_root(&root);
     let project = ws.project_name();

@@ -12,8 +12,10 @@ use std::sync::Mutex;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
+use specplan_ids::confine::Escape;
+
 use crate::diag::{Diagnostic, Span};
-use crate::workspace::{Workspace, relative_to};
+use crate::workspace::{Jail, Workspace, relative_to};
 
 /// Files larger than this are reported and skipped: they are generated, and
 /// parsing them would stall every command.
@@ -37,7 +39,14 @@ pub struct Files {
 pub fn walk_workspace(ws: &Workspace) -> Files {
     let member_roots: HashSet<Utf8PathBuf> =
         ws.packages.iter().map(|p| p.root().to_owned()).collect();
-    walk(&ws.root, &member_roots)
+    walk(&ws.root, &ws.root, &ws.jail, Some(&member_roots), false)
+}
+
+/// Every file under `dir` (the docs root), hidden ones left out, with paths
+/// relative to the workspace root; symlinks resolved as in
+/// [`walk_workspace`].
+pub fn walk_docs(jail: &Jail, ws_root: &Utf8Path, dir: &Utf8Path) -> Files {
+    walk(ws_root, dir, jail, None, true)
 }
 
 /// The `.rs` files of the workspace members.
@@ -48,29 +57,84 @@ pub fn rust_files(ws: &Workspace) -> Files {
     all
 }
 
-fn is_cargo_target_dir(dir: &Utf8Path) -> bool {
+fn is_cargo_target_dir(jail: &Jail, dir: &Utf8Path) -> bool {
+    let has = |p: Utf8PathBuf| jail.is_file(p.as_std_path());
     dir.file_name() == Some("target")
-        && (dir.join("CACHEDIR.TAG").exists()
-            || dir.join(".rustc_info.json").exists()
-            || dir.parent().is_some_and(|p| p.join("Cargo.toml").is_file()))
+        && (has(dir.join("CACHEDIR.TAG"))
+            || has(dir.join(".rustc_info.json"))
+            || dir.parent().is_some_and(|p| has(p.join("Cargo.toml"))))
 }
 
-fn walk(root: &Utf8Path, member_roots: &HashSet<Utf8PathBuf>) -> Files {
-    let canonical_root = root.canonicalize_utf8().unwrap_or_else(|_| root.to_owned());
-    let diagnostics = Mutex::new(Vec::new());
+/// What a symlink met on the walk leads to.
+enum Link {
+    /// A regular file inside the workspace, at this resolved path.
+    File(Utf8PathBuf),
+    /// Anything else: a folder (walked at its real place), a device, a
+    /// dangling link.
+    Skip,
+    /// Outside the workspace, or a loop: reported, never followed.
+    Refused(Diagnostic),
+}
+
+fn follow(jail: &Jail, root: &Utf8Path, path: &Utf8Path) -> Link {
+    let rel = relative_to(root, path);
+    match jail.resolve(path.as_std_path()) {
+        Ok(real) => match (
+            std::fs::symlink_metadata(&real),
+            Utf8PathBuf::from_path_buf(real),
+        ) {
+            (Ok(meta), Ok(real)) if meta.is_file() => Link::File(real),
+            _ => Link::Skip,
+        },
+        Err(e) if e.why == Escape::TooManyLinks => Link::Refused(
+            Diagnostic::warning(
+                "symlink-loop",
+                format!("skipped `{rel}`: symbolic link loop"),
+            )
+            .in_file(&rel),
+        ),
+        Err(e) => {
+            let target = match &e.why {
+                Escape::Link { target, .. } => target.display().to_string(),
+                _ => path.to_string(),
+            };
+            Link::Refused(
+                Diagnostic::warning(
+                    "symlink-outside-workspace",
+                    format!("skipped `{rel}`: it links to `{target}`, outside the workspace"),
+                )
+                .in_file(&rel)
+                .with_help("cargo-specplan reads only files inside the workspace root"),
+            )
+        }
+    }
+}
+
+/// Walks `start` (the root or a folder under it); `member_roots`, when
+/// given, are the packages whose folders belong to the workspace.
+fn walk(
+    root: &Utf8Path,
+    start: &Utf8Path,
+    jail: &Jail,
+    member_roots: Option<&HashSet<Utf8PathBuf>>,
+    skip_hidden: bool,
+) -> Files {
     let diags = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     {
-        let mut builder = ignore::WalkBuilder::new(root);
+        let mut builder = ignore::WalkBuilder::new(start);
+        // Links are never followed by the walker: each is resolved through
+        // the jail below, so nothing outside the workspace is even stat-ed.
         builder
-            .hidden(false)
-            .follow_links(true)
+            .hidden(skip_hidden)
+            .follow_links(false)
             .require_git(false)
             .git_global(false)
             .sort_by_file_name(|a, b| a.cmp(b));
-        let root_owned = root.to_owned();
         let filter_diags = diags.clone();
-        let member_roots = member_roots.clone();
+        let member_roots = member_roots.cloned();
+        let filter_jail = jail.clone();
         builder.filter_entry(move |entry| {
             let Some(path) = Utf8Path::from_path(entry.path()) else {
                 filter_diags.lock().unwrap().push(Diagnostic::warning(
@@ -86,61 +150,60 @@ fn walk(root: &Utf8Path, member_roots: &HashSet<Utf8PathBuf>) -> Files {
             if entry.depth() == 0 {
                 return true;
             }
-            if entry.path_is_symlink() {
-                match path.canonicalize_utf8() {
-                    Ok(target) if target.starts_with(&canonical_root) => {}
-                    Ok(target) => {
-                        filter_diags.lock().unwrap().push(
-                            Diagnostic::warning(
-                                "symlink-outside-workspace",
-                                format!(
-                                    "skipped `{}`: it links to `{target}`, outside the workspace",
-                                    relative_to(&root_owned, path)
-                                ),
-                            )
-                            .in_file(relative_to(&root_owned, path)),
-                        );
-                        return false;
-                    }
-                    // Dangling or looping links are reported by the walker.
-                    Err(_) => {}
-                }
-            }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if !is_dir {
                 return true;
             }
-            if matches!(name, ".git" | "node_modules" | ".hg" | ".svn") || is_cargo_target_dir(path)
+            if matches!(name, ".git" | "node_modules" | ".hg" | ".svn")
+                || is_cargo_target_dir(&filter_jail, path)
             {
                 return false;
             }
             // A nested package that is not a member belongs to someone else.
-            if path.join("Cargo.toml").is_file() && !member_roots.contains(path) {
+            if let Some(members) = &member_roots
+                && filter_jail.is_file(path.join("Cargo.toml").as_std_path())
+                && !members.contains(path)
+            {
                 return false;
             }
             true
         });
-        let walker = builder.build();
-        for result in walker {
-            match result {
-                Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        for result in builder.build() {
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    diagnostics.push(walk_error(root, &err));
+                    continue;
+                }
+            };
+            let Some(path) = Utf8Path::from_path(entry.path()) else {
+                continue;
+            };
+            let Some(kind) = entry.file_type() else {
+                continue;
+            };
+            let abs = if kind.is_file() {
+                path.to_owned()
+            } else if kind.is_symlink() {
+                match follow(jail, root, path) {
+                    Link::File(real) => real,
+                    Link::Skip => continue,
+                    Link::Refused(d) => {
+                        diagnostics.push(d);
                         continue;
                     }
-                    if let Some(p) = Utf8Path::from_path(entry.path()) {
-                        files.push(WalkedFile {
-                            rel: relative_to(root, p),
-                            abs: p.to_owned(),
-                        });
-                    }
                 }
-                Err(err) => diagnostics.lock().unwrap().push(walk_error(root, &err)),
-            }
+            } else {
+                continue;
+            };
+            files.push(WalkedFile {
+                rel: relative_to(root, path),
+                abs,
+            });
         }
     }
     files.sort();
     files.dedup_by(|a, b| a.rel == b.rel);
-    let mut diagnostics = diagnostics.into_inner().unwrap_or_default();
     diagnostics.extend(std::mem::take(&mut *diags.lock().unwrap()));
     Files { files, diagnostics }
 }
@@ -180,6 +243,20 @@ fn walk_error(root: &Utf8Path, err: &ignore::Error) -> Diagnostic {
     }
 }
 
+fn too_large(file: &WalkedFile, len: u64) -> Diagnostic {
+    Diagnostic::warning(
+        "file-too-large",
+        format!(
+            "skipped `{}`: {} MiB is more than the {} MiB limit for a source file",
+            file.rel,
+            len / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+    .in_file(&file.rel)
+    .with_help("a file this large is usually generated; add it to `.gitignore` or an `.ignore` file to silence this")
+}
+
 /// Reads a file as UTF-8 text, or says why it cannot be used.
 pub fn read_text(file: &WalkedFile) -> Result<String, Diagnostic> {
     let unreadable = |e: std::io::Error| {
@@ -189,21 +266,29 @@ pub fn read_text(file: &WalkedFile) -> Result<String, Diagnostic> {
         )
         .in_file(&file.rel)
     };
-    let meta = std::fs::metadata(&file.abs).map_err(unreadable)?;
-    if meta.len() > MAX_FILE_BYTES {
+    // `abs` was resolved by the walk: it has no symlink left, so this is
+    // the file's own type, and a FIFO or device is never opened.
+    let meta = std::fs::symlink_metadata(&file.abs).map_err(unreadable)?;
+    if !meta.is_file() {
         return Err(Diagnostic::warning(
-            "file-too-large",
-            format!(
-                "skipped `{}`: {} MiB is more than the {} MiB limit for a source file",
-                file.rel,
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
+            "unreadable-file",
+            format!("skipped `{}`: it is not a regular file", file.rel),
         )
-        .in_file(&file.rel)
-        .with_help("a file this large is usually generated; add it to `.gitignore` or an `.ignore` file to silence this"));
+        .in_file(&file.rel));
     }
-    let bytes = std::fs::read(&file.abs).map_err(unreadable)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&file.abs)
+        .and_then(|f| {
+            use std::io::Read;
+            f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        })
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]);
@@ -320,11 +405,27 @@ mod tests {
         );
         write(d, "src/main.rs", b"fn main() {}\n");
         std::os::unix::fs::symlink(d.join("src"), d.join("src/again")).unwrap();
+        std::os::unix::fs::symlink("loop.rs", d.join("src/loop.rs")).unwrap();
         std::os::unix::fs::symlink("/", d.join("src/root")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", d.join("src/passwd.rs")).unwrap();
+        std::os::unix::fs::symlink("main.rs", d.join("src/alias.rs")).unwrap();
         let ws = load(d);
         let files = rust_files(&ws);
         let rels: Vec<_> = files.files.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(rels, ["src/main.rs"]);
+        // A link to a file inside is read at its real place; a link to a
+        // folder inside is walked there, not twice.
+        assert_eq!(rels, ["src/alias.rs", "src/main.rs"]);
+        assert_eq!(files.files[0].abs, ws.root.join("src/main.rs"));
+        assert_eq!(
+            files
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == "symlink-outside-workspace")
+                .count(),
+            2,
+            "{:?}",
+            files.diagnostics
+        );
         assert!(
             files.diagnostics.iter().any(|d| d.rule == "symlink-loop"),
             "{:?}",

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::diag::Diagnostic;
 use crate::lockfile::{Lockfile, toml_diagnostic};
+pub use specplan_ids::confine::Jail;
 
 /// Why a workspace could not be loaded at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +125,12 @@ impl Package {
 /// A loaded workspace.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The workspace root, canonical (every symlink resolved).
     pub root: Utf8PathBuf,
+    /// The root as the only place the tool reads and writes (SPEC.md §8):
+    /// every path a configuration, a document or a symlink names goes
+    /// through it.
+    pub jail: Jail,
     pub manifest_path: Utf8PathBuf,
     pub packages: Vec<Package>,
     pub lock: Option<Lockfile>,
@@ -233,12 +239,23 @@ fn locate_manifest(manifest_path: Option<&Path>, cwd: &Path) -> Result<Utf8PathB
         if p.file_name() != Some("Cargo.toml") || !p.is_file() {
             return Err(LoadError::NotAManifest(p));
         }
-        return Ok(p);
+        return Ok(canonical_dir(p));
     }
     cwd.ancestors()
         .map(|d| d.join("Cargo.toml"))
         .find(|p| p.is_file())
+        .map(canonical_dir)
         .ok_or(LoadError::NoManifest(cwd))
+}
+
+/// `dir/Cargo.toml` with `dir` canonical, so that the workspace root (and
+/// every path under it) has no symlink in it.
+fn canonical_dir(manifest: Utf8PathBuf) -> Utf8PathBuf {
+    manifest
+        .parent()
+        .and_then(|d| d.canonicalize_utf8().ok())
+        .map(|d| d.join("Cargo.toml"))
+        .unwrap_or(manifest)
 }
 
 fn cargo_metadata(manifest: &Utf8Path) -> Result<cargo_metadata::Metadata, String> {
@@ -299,13 +316,18 @@ fn from_metadata(meta: cargo_metadata::Metadata, manifest: &Utf8Path) -> Workspa
         })
         .collect();
     packages.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut diagnostics = Vec::new();
+    let jail = jail_of(&root);
+    let root = Utf8PathBuf::from_path_buf(jail.root().to_path_buf()).unwrap_or(root);
+    drop_members_outside(&root, &mut packages, &mut diagnostics);
     let mut ws = Workspace {
         manifest_path: root.join("Cargo.toml"),
         root,
+        jail,
         packages,
         lock: None,
         metadata: meta.workspace_metadata.clone(),
-        diagnostics: Vec::new(),
+        diagnostics,
     };
     if !ws.manifest_path.is_file() {
         ws.manifest_path = manifest.to_owned();
@@ -314,9 +336,46 @@ fn from_metadata(meta: cargo_metadata::Metadata, manifest: &Utf8Path) -> Workspa
     ws
 }
 
+/// The jail of a root that exists (it was just found by its manifest).
+fn jail_of(root: &Utf8Path) -> Jail {
+    Jail::new(root.as_std_path()).unwrap_or_else(|_| {
+        // The root vanished while it was loaded; a jail of the path as given
+        // still refuses everything outside it.
+        Jail::new(Path::new(".")).expect("the current directory exists")
+    })
+}
+
+/// A member outside the workspace root (`members = ["../../etc"]`) is not
+/// part of this workspace: the tool never reads it.
+fn drop_members_outside(
+    root: &Utf8Path,
+    packages: &mut Vec<Package>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    packages.retain(|p| {
+        let inside = p.root().starts_with(root);
+        if !inside {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "member-outside-workspace",
+                    format!(
+                        "skipped member `{}`: `{}` is outside the workspace root",
+                        p.name, p.manifest_path
+                    ),
+                )
+                .in_file("Cargo.toml")
+                .with_help("cargo-specplan reads only files inside the workspace root"),
+            );
+        }
+        inside
+    });
+}
+
 fn read_lockfile(ws: &mut Workspace) {
-    let path = ws.root.join("Cargo.lock");
-    match std::fs::read(&path) {
+    match ws
+        .jail
+        .read(Path::new("Cargo.lock"), crate::source::MAX_FILE_BYTES)
+    {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => match Lockfile::parse(&text, "Cargo.lock") {
                 Ok(lock) => ws.lock = Some(lock),
@@ -329,9 +388,9 @@ fn read_lockfile(ws: &mut Workspace) {
                     .in_file("Cargo.lock"),
             ),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.is_not_found() => {}
         Err(e) => ws.diagnostics.push(
-            Diagnostic::warning("unreadable-file", format!("could not read `Cargo.lock`: {e}"))
+            Diagnostic::warning("unreadable-file", format!("skipped `Cargo.lock`: {e}"))
                 .in_file("Cargo.lock"),
         ),
     }
@@ -392,6 +451,7 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
         },
     };
     let ws_table = root_table.get("workspace").and_then(|v| v.as_table());
+    let jail = jail_of(&root);
     let mut member_dirs: Vec<Utf8PathBuf> = Vec::new();
     if root_table.contains_key("package") {
         member_dirs.push(root.clone());
@@ -402,7 +462,18 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
             .map(|e| root.join(e))
             .collect();
         for pattern in string_list(ws.get("members")) {
-            for dir in expand_member_glob(&root, &pattern) {
+            if specplan_ids::confine::check_config_path(&pattern).is_err() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "member-outside-workspace",
+                        format!("skipped the members entry `{pattern}`: it is outside the workspace root"),
+                    )
+                    .in_file("Cargo.toml")
+                    .with_help("cargo-specplan reads only files inside the workspace root"),
+                );
+                continue;
+            }
+            for dir in expand_member_glob(&jail, &root, &pattern) {
                 if !excludes.iter().any(|e| dir.starts_with(e)) && !member_dirs.contains(&dir) {
                     member_dirs.push(dir);
                 }
@@ -425,7 +496,7 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
         };
         match table {
             Ok(t) => {
-                if let Some(p) = package_from_table(&t, &path, ws_package, ws_deps) {
+                if let Some(p) = package_from_table(&jail, &t, &path, ws_package, ws_deps) {
                     packages.push(p);
                 }
             }
@@ -441,9 +512,11 @@ fn load_manifests_directly(manifest: &Utf8Path) -> Result<Workspace, LoadError> 
         .and_then(|w| w.get("metadata"))
         .map(toml_to_json)
         .unwrap_or(Value::Null);
+    drop_members_outside(&root, &mut packages, &mut diagnostics);
     let mut ws = Workspace {
         manifest_path: root_manifest,
         root,
+        jail,
         packages,
         lock: None,
         metadata,
@@ -463,13 +536,17 @@ fn string_list(v: Option<&toml::Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Expands a `members` entry: each path segment may be a glob.
-fn expand_member_glob(root: &Utf8Path, pattern: &str) -> Vec<Utf8PathBuf> {
+/// Expands a `members` entry: each path segment may be a glob. Folders that
+/// lead outside the workspace (through a symlink) are left out.
+fn expand_member_glob(jail: &Jail, root: &Utf8Path, pattern: &str) -> Vec<Utf8PathBuf> {
     let mut dirs = vec![root.to_owned()];
     for seg in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
         let is_glob = seg.contains(['*', '?', '[']);
         let mut next = Vec::new();
         for d in &dirs {
+            if jail.resolve(d.as_std_path()).is_err() {
+                continue;
+            }
             if !is_glob {
                 next.push(d.join(seg));
                 continue;
@@ -490,7 +567,7 @@ fn expand_member_glob(root: &Utf8Path, pattern: &str) -> Vec<Utf8PathBuf> {
         dirs = next;
     }
     dirs.into_iter()
-        .filter(|d| d.join("Cargo.toml").is_file())
+        .filter(|d| jail.is_file(d.join("Cargo.toml").as_std_path()))
         .collect()
 }
 
@@ -508,6 +585,7 @@ fn inherited<'a>(
 }
 
 fn package_from_table(
+    jail: &Jail,
     t: &toml::Table,
     manifest_path: &Utf8Path,
     ws_package: Option<&toml::Table>,
@@ -547,14 +625,14 @@ fn package_from_table(
     let dir = manifest_path.parent().unwrap_or(Utf8Path::new("."));
     let mut targets = Vec::new();
     let name = s("name")?;
-    if dir.join("src/lib.rs").is_file() {
+    if jail.is_file(dir.join("src/lib.rs").as_std_path()) {
         targets.push(Target {
             name: name.replace('-', "_"),
             kinds: vec!["lib".into()],
             src_path: dir.join("src/lib.rs"),
         });
     }
-    if dir.join("src/main.rs").is_file() {
+    if jail.is_file(dir.join("src/main.rs").as_std_path()) {
         targets.push(Target {
             name: name.clone(),
             kinds: vec!["bin".into()],

@@ -59,13 +59,13 @@ fn doc<'a>(c: &'a Consultation, file: &str) -> &'a str {
 fn write_all(ws: &Workspace, c: &Consultation) -> Vec<Outcome> {
     c.docs
         .iter()
-        .map(|d| write_document(&ws.root.join(&d.rel), &d.text, false).unwrap())
+        .map(|d| write_document(&ws.jail, &ws.root.join(&d.rel), &d.text, false).unwrap())
         .collect()
 }
 
 /// Runs check's structure and link rules over the written documents.
 fn check_documents(ws: &Workspace, dir: &str) -> Vec<specplan_core::Diagnostic> {
-    let spec = specplan_core::spec::load::<&str, &str>(&ws.root, dir, &[]);
+    let spec = specplan_core::spec::load::<&str, &str>(&ws.jail, dir, &[]);
     assert_eq!(spec.documents.len(), 6, "{:?}", spec.diagnostics);
     let files = specplan_core::source::walk_workspace(ws);
     let config = Config::default();

@@ -56,7 +56,8 @@ fn storefront() -> (tempfile::TempDir, Workspace, Loaded) {
     for doc in
         specplan_core::scaffold::workspace_docs(&ws, &inspection, &loaded.config, TODAY).unwrap()
     {
-        specplan_core::write::write_document(&ws.root.join(&doc.rel), &doc.text, false).unwrap();
+        specplan_core::write::write_document(&ws.jail, &ws.root.join(&doc.rel), &doc.text, false)
+            .unwrap();
     }
     (tmp, ws, loaded)
 }
@@ -210,9 +211,13 @@ fn walk_all_steps_then_check_is_clean() {
         "2027-01-01",
     )
     .unwrap();
-    let merged =
-        specplan_core::write::write_document(&ws.root.join(&readme.rel), &readme.text, false)
-            .unwrap();
+    let merged = specplan_core::write::write_document(
+        &ws.jail,
+        &ws.root.join(&readme.rel),
+        &readme.text,
+        false,
+    )
+    .unwrap();
     assert!(matches!(merged, Outcome::Unchanged { .. }), "{merged:?}");
     let after: Vec<String> = generated_docs(&ws).iter().map(|r| read(&ws, r)).collect();
     assert_eq!(before, after);

@@ -100,7 +100,7 @@ fn write_refreshes_only_the_region() {
     copy_dir(&fixture("trace/gaps"), &dir);
     let (ws, c) = collect(&dir);
     let m = c.matrix();
-    let outcomes = trace::write_regions(&ws.root, &c.spec, &m, &[]);
+    let outcomes = trace::write_regions(&ws.jail, &c.spec, &m, &[]);
     let names: Vec<String> = outcomes.iter().map(|o| format!("{o:?}")).collect();
     assert!(names[0].starts_with("Updated"), "{names:?}");
     assert!(names[1].starts_with("NoRegion"), "{names:?}");
@@ -129,7 +129,7 @@ fn write_refreshes_only_the_region() {
     // Writing again changes nothing, and the region did not change any
     // requirement's text.
     let (ws, c2) = collect(&dir);
-    let again = trace::write_regions(&ws.root, &c2.spec, &c2.matrix(), &[]);
+    let again = trace::write_regions(&ws.jail, &c2.spec, &c2.matrix(), &[]);
     assert!(format!("{:?}", again[0]).starts_with("Unchanged"));
     assert_eq!(
         trace::lock::requirement_texts(&c.spec),
@@ -150,7 +150,7 @@ fn lock_update_and_confirm() {
     );
     let lock = Lock::update(None, &texts, &c.annotations);
     insta::assert_snapshot!("gaps_lock", lock.render());
-    lock.save(&ws.root).unwrap();
+    lock.save(&ws.jail).unwrap();
 
     // Edit a requirement: its implementation and its test are stale.
     let req = dir.join("docs/en/specifications/notes/requirements/requirements.md");

@@ -124,10 +124,16 @@ impl Config {
         if let Some(docs) = table.get("docs") {
             let docs = docs.as_table().ok_or("`docs` must be a table")?;
             if let Some(v) = docs.get("language") {
-                config.docs.language = string(v, "docs.language")?;
+                let language = string(v, "docs.language")?;
+                crate::confine::check_language(&language)
+                    .map_err(|why| format!("invalid `docs.language` `{language}`: {why}"))?;
+                config.docs.language = language;
             }
             if let Some(v) = docs.get("root") {
-                config.docs.root = Some(string(v, "docs.root")?);
+                let root = string(v, "docs.root")?;
+                crate::confine::check_config_path(&root)
+                    .map_err(|why| format!("invalid `docs.root` `{root}`: {why}"))?;
+                config.docs.root = Some(root);
             }
         }
         if let Some(domains) = table.get("domains") {
@@ -246,6 +252,12 @@ impl Project {
         })
     }
 
+    /// The workspace root as the only place documents are read from
+    /// (`None` when the root no longer exists).
+    pub fn jail(&self) -> Option<crate::confine::Jail> {
+        crate::confine::Jail::new(&self.root).ok()
+    }
+
     /// The docs root, e.g. `<root>/docs/en/specifications`.
     pub fn docs_root(&self) -> PathBuf {
         join_slashed(&self.root, &self.config.docs.root())
@@ -259,13 +271,21 @@ impl Project {
             return self.config.domains.clone();
         }
         let mut found = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(self.docs_root()) {
+        let Some(jail) = self.jail() else {
+            return found;
+        };
+        let docs_root = self.docs_root();
+        let entries = jail
+            .is_dir(&docs_root)
+            .then(|| std::fs::read_dir(&docs_root).ok())
+            .flatten();
+        if let Some(entries) = entries {
             for entry in entries.flatten() {
                 let path = entry.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
                 };
-                if path.join("requirements").is_dir() || path.join("workflows").is_dir() {
+                if jail.is_dir(&path.join("requirements")) || jail.is_dir(&path.join("workflows")) {
                     found.push(Domain::new(name));
                 }
             }

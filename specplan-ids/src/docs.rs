@@ -269,6 +269,10 @@ impl std::fmt::Display for DocsError {
 
 impl std::error::Error for DocsError {}
 
+/// Documents larger than this are refused (a requirements document is a
+/// few hundred KiB at most).
+const MAX_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
+
 impl Docs {
     /// Reads the definitions of every domain's three defining documents.
     pub fn read(project: &Project) -> Result<Docs, DocsError> {
@@ -276,16 +280,27 @@ impl Docs {
             domains: project.domains(),
             ..Docs::default()
         };
+        let jail = project.jail().ok_or_else(|| DocsError {
+            path: project.root.clone(),
+            error: std::io::Error::new(std::io::ErrorKind::NotFound, "the workspace root is gone"),
+        })?;
         for domain in docs.domains.clone() {
             for kind in DocKind::ALL {
                 let path = project.document(&domain, kind);
-                let text = match std::fs::read_to_string(&path) {
+                // Documents are read only inside the workspace: a domain
+                // folder that is a symlink to `/etc` is an error, not a read.
+                let text = match jail.read_to_string(&path, MAX_DOCUMENT_BYTES) {
                     Ok(t) => t,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(e) if e.is_not_found() => {
                         docs.missing.push(path);
                         continue;
                     }
-                    Err(error) => return Err(DocsError { path, error }),
+                    Err(e) => {
+                        return Err(DocsError {
+                            path,
+                            error: std::io::Error::other(e.to_string()),
+                        });
+                    }
                 };
                 let rel_path = project.relative(&path);
                 let found = definitions_in(&text, kind);

@@ -7,6 +7,7 @@
 //!   inside it ([`Project::discover`]);
 //! - reading which IDs the documents define ([`Docs::read`],
 //!   [`definitions_in`]), with every file read, for build tracking;
+//! - the one rule for every path the tool touches ([`confine::Jail`]);
 //! - "did you mean" suggestions ([`closest`]) and where an ID belongs
 //!   ([`placement`]).
 //!
@@ -15,6 +16,7 @@
 //! `strsim`.
 
 mod config;
+pub mod confine;
 mod docs;
 mod id;
 mod slug;

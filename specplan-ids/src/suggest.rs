@@ -69,7 +69,7 @@ pub fn placement(project: &Project, domains: &[Domain], id: &Id) -> Placement {
             Placement::Document {
                 domain: domain.clone(),
                 rel_path: project.relative(&path),
-                exists: path.is_file(),
+                exists: project.jail().is_some_and(|j| j.is_file(&path)),
                 path,
             }
         }

@@ -57,7 +57,7 @@ pub fn run(global: &GlobalArgs, args: &ConfirmArgs, shell: &Shell) -> Result<(),
         ids.as_ref(),
     );
     if collected.lock.as_ref() != Some(&new) {
-        new.save(&ws.root)?;
+        new.save(&ws.jail)?;
     }
     let selected = |id: &str| ids.as_ref().is_none_or(|ids| ids.contains(id));
     let mut confirmed: Vec<&str> = before

@@ -58,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: &ConsultArgs, shell: &Shell) -> Result<(),
     let (mut written, mut updated, mut unchanged, mut kept) = (0, 0, 0, 0);
     for doc in &consultation.docs {
         let path = ws.root.join(&doc.rel);
-        let line = match write_document(&path, &doc.text, args.force) {
+        let line = match write_document(&ws.jail, &path, &doc.text, args.force) {
             Ok(Outcome::Created) => {
                 written += 1;
                 format!("✓ Design complete. Saved to {}", doc.rel)

@@ -64,12 +64,12 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
     for d in &cfg.domains {
         for sub in ["requirements", "workflows"] {
             let dir = docs_root.join(&d.name).join(sub);
-            if !dir.exists() {
-                std::fs::create_dir_all(&dir).map_err(|e| {
+            if !ws.jail.is_dir(dir.as_std_path()) {
+                ws.jail.create_dir_all(dir.as_std_path()).map_err(|e| {
                     CliError::Usage(format!("could not create `{}`: {e}", ws.relative(&dir)))
                 })?;
                 // Git does not keep empty folders.
-                write_atomic(&dir.join(".gitkeep"), "")?;
+                write_atomic(&ws.jail, &dir.join(".gitkeep"), "")?;
                 shell.status("Creating", format!("{}/", ws.relative(&dir)));
                 created_any = true;
             }
@@ -98,7 +98,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
             .map_err(|e| CliError::Usage(e.to_string()))?;
         for doc in docs {
             let path = ws.root.join(&doc.rel);
-            let outcome = write_document(&path, &doc.text, args.force && pass == 0)?;
+            let outcome = write_document(&ws.jail, &path, &doc.text, args.force && pass == 0)?;
             match outcomes.iter_mut().find(|(p, _)| *p == path) {
                 Some((_, first)) => merge_outcome(first, outcome),
                 None => outcomes.push((path, outcome)),
@@ -229,12 +229,14 @@ fn write_config(
         }
         Source::Default => {
             let path = ws.root.join(config::FILE_NAME);
-            write_atomic(&path, &config::render_file(cfg))?;
+            write_atomic(&ws.jail, &path, &config::render_file(cfg))?;
             shell.status("Creating", ws.relative(&path));
             return Ok(());
         }
     };
-    let text = std::fs::read_to_string(&path)
+    let text = ws
+        .jail
+        .read_to_string(path.as_std_path(), specplan_core::source::MAX_FILE_BYTES)
         .map_err(|e| CliError::Usage(format!("could not read `{}`: {e}", ws.relative(&path))))?;
     let updated =
         config::add_domains_to_document(&text, &table_path, &cfg.domains, cfg.docs.root.as_deref())
@@ -242,7 +244,7 @@ fn write_config(
                 CliError::Usage(format!("could not edit `{}`: {e}", ws.relative(&path)))
             })?;
     if updated != text {
-        write_atomic(&path, &updated)?;
+        write_atomic(&ws.jail, &path, &updated)?;
         shell.status("Updating", ws.relative(&path));
     } else {
         shell.verbose_status("Unchanged", ws.relative(&path));

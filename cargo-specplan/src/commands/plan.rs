@@ -35,7 +35,7 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs, shell: &Shell) -> Result<(), Cl
         Some(out) => {
             let path = camino::Utf8PathBuf::from_path_buf(absolute(out))
                 .map_err(|p| CliError::Usage(format!("`{}` is not a UTF-8 path", p.display())))?;
-            specplan_core::write::write_atomic(&path, &format!("{json}\n"))?;
+            specplan_core::write::write_user_file(&path, &format!("{json}\n"))?;
             shell.status("Wrote", format!("{} ({tasks} tasks)", out.display()));
         }
         None => print(&json)?,

@@ -47,7 +47,7 @@ pub fn run(global: &GlobalArgs, args: &TraceArgs, shell: &Shell) -> Result<(), C
         if collected.lock.as_ref() == Some(&lock) {
             shell.verbose_status("Fresh", trace::lock::FILE_NAME);
         } else {
-            lock.save(&ws.root)?;
+            lock.save(&ws.jail)?;
             let pairs: usize = lock
                 .requirements
                 .iter()
@@ -74,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &TraceArgs, shell: &Shell) -> Result<(), C
 
     let mut failed = Vec::new();
     if args.write {
-        for outcome in trace::write_regions(&ws.root, &collected.spec, &matrix, &args.domains) {
+        for outcome in trace::write_regions(&ws.jail, &collected.spec, &matrix, &args.domains) {
             match outcome {
                 RegionOutcome::Updated { path } => shell.status("Updated", path),
                 RegionOutcome::Unchanged { path } => shell.verbose_status("Fresh", path),
@@ -113,6 +113,11 @@ pub fn run(global: &GlobalArgs, args: &TraceArgs, shell: &Shell) -> Result<(), C
         });
         let out_path = out_path.transpose()?;
         let base = match (&args.source_url, &out_path) {
+            (Some(url), _) if !trace::is_web_url(url) => {
+                return Err(CliError::Usage(format!(
+                    "`--source-url {url}` is not an `http://` or `https://` URL"
+                )));
+            }
             (Some(url), _) => LinkBase::Url(url.clone()),
             (None, Some(p)) => LinkBase::for_output(&ws.root, p),
             (None, None) => LinkBase::Relative(String::new()),
@@ -128,7 +133,7 @@ pub fn run(global: &GlobalArgs, args: &TraceArgs, shell: &Shell) -> Result<(), C
         };
         match &out_path {
             Some(p) => {
-                specplan_core::write::write_atomic(p, &text)?;
+                specplan_core::write::write_user_file(p, &text)?;
                 let shown = args
                     .output
                     .as_ref()

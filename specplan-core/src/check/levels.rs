@@ -159,7 +159,10 @@ fn locate(source: &Source, root: &Utf8Path) -> Option<(String, String, KeySpans)
             (path, t)
         }
     };
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::workspace::Jail::new(root.as_std_path())
+        .ok()?
+        .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+        .ok()?;
     let doc = toml_edit::Document::parse(text.clone()).ok()?;
     let mut table: &dyn toml_edit::TableLike = doc.as_table();
     for key in &table_path {

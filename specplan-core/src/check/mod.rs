@@ -67,7 +67,7 @@ pub fn run(
     // The documents and the routes are read while the code scan runs.
     let docs_root = config.docs.root();
     let (spec, scan, routes) = std::thread::scope(|s| {
-        let spec = s.spawn(|| crate::spec::load(&ws.root, &docs_root, &domains));
+        let spec = s.spawn(|| crate::spec::load(&ws.jail, &docs_root, &domains));
         let routes = s.spawn(|| crate::routes::extract(ws, &files));
         let scan = crate::annotations::scan_workspace(ws, &files);
         let spec = spec.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -114,9 +114,11 @@ fn fill_spans(ws: &Workspace, diags: &mut [Diagnostic]) {
         if span.start_byte != usize::MAX {
             continue;
         }
-        let text = texts
-            .entry(file.clone())
-            .or_insert_with(|| std::fs::read_to_string(ws.root.join(file)).ok());
+        let text = texts.entry(file.clone()).or_insert_with(|| {
+            ws.jail
+                .read_to_string(std::path::Path::new(file), crate::source::MAX_FILE_BYTES)
+                .ok()
+        });
         let Some(text) = text else { continue };
         if let Some(start) = crate::diag::byte_offset(text, span.line, span.column) {
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);

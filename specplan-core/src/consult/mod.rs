@@ -364,7 +364,7 @@ pub fn consult(
             compliance,
         )
     });
-    let templates = Templates::new(config.docs.templates.as_ref().map(|t| ws.root.join(t)));
+    let templates = Templates::new(crate::templates::Overrides::of(ws, config));
     let dir = format!("{OUT_DIR}/{}", feature.slug);
     let mut diagnostics = snap.diagnostics();
     let reports = [&api, &data, &tech, &security, &compliance];

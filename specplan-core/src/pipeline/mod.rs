@@ -23,7 +23,7 @@ mod build;
 pub mod calls;
 pub mod examples;
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -186,7 +186,7 @@ impl<'a> Project<'a> {
             .iter()
             .map(|d| (d.name.clone(), d.prefix()))
             .collect();
-        let spec = crate::spec::load(&ws.root, &docs_root, &domains);
+        let spec = crate::spec::load(&ws.jail, &docs_root, &domains);
         Project {
             ws,
             config,
@@ -233,13 +233,7 @@ impl<'a> Project<'a> {
     }
 
     pub fn templates(&self) -> Templates {
-        Templates::new(
-            self.config
-                .docs
-                .templates
-                .as_ref()
-                .map(|t| self.ws.root.join(t)),
-        )
+        Templates::new(crate::templates::Overrides::of(self.ws, self.config))
     }
 
     /// Whether Step `step` of `domain` may be generated (its previous step
@@ -388,7 +382,7 @@ pub fn refresh_navigation(
             let (prev, next) = navigation(config, &exists, &d.name, step);
             let region = navigation_region(&prev, &next);
             let rel = doc.path.clone();
-            let outcome = write_document(&project.abs(&rel), &region, false)?;
+            let outcome = write_document(&ws.jail, &project.abs(&rel), &region, false)?;
             if matches!(outcome, Outcome::Updated { .. }) {
                 out.push((rel, outcome));
             }
@@ -408,7 +402,7 @@ pub fn refresh_traceability(
     let collected = crate::trace::Collected::read(ws, config);
     let matrix = collected.matrix();
     let mut out = Vec::new();
-    for o in crate::trace::write_regions(&ws.root, &collected.spec, &matrix, domains) {
+    for o in crate::trace::write_regions(&ws.jail, &collected.spec, &matrix, domains) {
         match o {
             crate::trace::RegionOutcome::Updated { path } => out.push((
                 path,
@@ -533,11 +527,16 @@ pub fn generate(
     };
     let doc = render_step(&project, dom, step, &opts.answers, &opts.today)?;
     let path = project.abs(&doc.rel);
-    let before = std::fs::read_to_string(&path).ok();
-    let mut outcome = write_document(&path, &doc.text, opts.force)?;
+    let read = |path: &Utf8Path| {
+        ws.jail
+            .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+            .ok()
+    };
+    let before = read(&path);
+    let mut outcome = write_document(&ws.jail, &path, &doc.text, opts.force)?;
     let mut navigation = refresh_navigation(ws, config)?;
     navigation.extend(refresh_traceability(ws, config, &[domain.to_string()])?);
-    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    let written = read(&path).unwrap_or_default();
     // The traceability region is `trace`'s: what counts is the net change.
     navigation.retain(|(rel, _)| *rel != doc.rel);
     if before.as_deref() == Some(written.as_str())
@@ -649,7 +648,7 @@ pub fn approve(
         };
         text.replace_range(range, &value);
     }
-    write_atomic(&project.abs(&doc.path), &text)?;
+    write_atomic(&project.ws.jail, &project.abs(&doc.path), &text)?;
     Ok(Approval {
         rel: doc.path.clone(),
         changed: true,
@@ -811,12 +810,12 @@ pub fn index(
     if config.domains.len() >= 2 {
         for d in &config.domains {
             let doc = domain_readme(&project, &templates, d, today)?;
-            let outcome = write_document(&project.abs(&doc.rel), &doc.text, false)?;
+            let outcome = write_document(&ws.jail, &project.abs(&doc.rel), &doc.text, false)?;
             out.push((doc.rel, outcome));
         }
     }
     let readme = scaffold::specifications_readme(ws, config, &templates, today)?;
-    let outcome = write_document(&ws.root.join(&readme.rel), &readme.text, false)?;
+    let outcome = write_document(&ws.jail, &ws.root.join(&readme.rel), &readme.text, false)?;
     out.push((readme.rel, outcome));
     out.extend(refresh_navigation(ws, config)?);
     out.extend(refresh_traceability(ws, config, &[])?);

@@ -1415,7 +1415,11 @@ fn test_pattern(src: &Sources<'_>, existing: &HashSet<&str>) -> Option<String> {
 
 /// `AuthService` from the file's `struct …Service`, else from its name.
 fn service_name(src: &Sources<'_>, path: &str) -> String {
-    let text = std::fs::read_to_string(src.ws.root.join(path)).unwrap_or_default();
+    let text = src
+        .ws
+        .jail
+        .read_to_string(std::path::Path::new(path), crate::source::MAX_FILE_BYTES)
+        .unwrap_or_default();
     for line in text.lines() {
         let l = line
             .trim_start()
@@ -1447,7 +1451,7 @@ fn existing_tables(src: &Sources<'_>) -> BTreeMap<String, String> {
         {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&f.abs) else {
+        let Ok(text) = crate::source::read_text(f) else {
             continue;
         };
         let lower = text.to_ascii_lowercase();

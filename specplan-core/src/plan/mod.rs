@@ -37,7 +37,7 @@ pub fn run(ws: &Workspace, loaded: &Loaded, request: &Request) -> Result<Plan, P
         .iter()
         .map(|d| (d.name.clone(), d.prefix()))
         .collect();
-    let spec = crate::spec::load(&ws.root, &config.docs.root(), &domains);
+    let spec = crate::spec::load(&ws.jail, &config.docs.root(), &domains);
     let scan = crate::annotations::scan_workspace(ws, &files);
     let routes = crate::routes::extract(ws, &files);
     let stack = crate::detect::detect(ws, &files);
@@ -45,7 +45,7 @@ pub fn run(ws: &Workspace, loaded: &Loaded, request: &Request) -> Result<Plan, P
     // A lock that cannot be read only means nothing is known to be stale;
     // `check` and `trace` report it.
     let mut stale: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    if let Ok(Some(lock)) = crate::trace::lock::Lock::load(&ws.root) {
+    if let Ok(Some(lock)) = crate::trace::lock::Lock::load(&ws.jail) {
         for p in crate::trace::lock::stale_pairs(&lock, &spec, &scan.annotations) {
             if p.kind == crate::annotations::Kind::Implements {
                 stale

@@ -272,7 +272,10 @@ fn compiled_protos(ws: &Workspace, files: &Files) -> BTreeSet<Utf8PathBuf> {
     let mut out = BTreeSet::new();
     for pkg in &ws.packages {
         let build = pkg.root().join("build.rs");
-        let Ok(text) = std::fs::read_to_string(&build) else {
+        let Ok(text) = ws
+            .jail
+            .read_to_string(build.as_std_path(), crate::source::MAX_FILE_BYTES)
+        else {
             continue;
         };
         let mut named = Vec::new();
@@ -298,7 +301,7 @@ fn compiled_protos(ws: &Workspace, files: &Files) -> BTreeSet<Utf8PathBuf> {
         let mut found = false;
         for n in &named {
             let p = pkg.root().join(n);
-            if p.is_file() {
+            if ws.jail.is_file(p.as_std_path()) {
                 out.insert(p);
                 found = true;
             }

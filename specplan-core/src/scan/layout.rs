@@ -412,7 +412,7 @@ fn members(ws: &Workspace) -> Vec<Member<'_>> {
         .map(|p| {
             let root = rel_dir(ws, p.root());
             let src_abs = p.root().join("src");
-            let src = if src_abs.is_dir() {
+            let src = if ws.jail.is_dir(src_abs.as_std_path()) {
                 rel_dir(ws, &src_abs)
             } else {
                 p.targets

@@ -409,6 +409,7 @@ pub(crate) mod testutil {
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         let ws = Workspace {
             manifest_path: root.join("Cargo.toml"),
+            jail: crate::workspace::Jail::new(root.as_std_path()).unwrap(),
             root,
             packages,
             lock: None,

@@ -164,10 +164,11 @@ impl Spec {
 /// [`Spec::diagnostics`]; a missing docs root gives an empty spec with
 /// `root_exists: false`.
 pub fn load<D: AsRef<str>, P: AsRef<str>>(
-    ws_root: &Utf8Path,
+    jail: &crate::workspace::Jail,
     docs_root_rel: &str,
     domains: &[(D, P)],
 ) -> Spec {
+    let ws_root = Utf8Path::from_path(jail.root()).unwrap_or(Utf8Path::new("."));
     let ctx = Context::new(docs_root_rel, domains);
     let root = if ctx.docs_root.is_empty() {
         ws_root.to_owned()
@@ -176,61 +177,38 @@ pub fn load<D: AsRef<str>, P: AsRef<str>>(
     };
     let mut spec = Spec {
         docs_root: ctx.docs_root.clone(),
-        root_exists: root.is_dir(),
+        root_exists: jail.is_dir(root.as_std_path()),
         documents: Vec::new(),
         diagnostics: Vec::new(),
     };
     if !spec.root_exists {
+        if let Err(e) = jail.resolve(root.as_std_path()) {
+            spec.diagnostics.push(
+                Diagnostic::error("invalid-config", format!("the docs root is refused: {e}"))
+                    .in_file(ctx.docs_root.clone())
+                    .with_help("cargo-specplan reads and writes only inside the workspace root"),
+            );
+        }
         return spec;
     }
-    let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(&root)
-        .hidden(true)
-        .require_git(false)
-        .git_global(false)
-        .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(e) => {
-                let is_md = e.file_type().is_some_and(|t| t.is_file())
-                    && e.path()
-                        .extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("md"));
-                if !is_md {
-                    continue;
-                }
-                match Utf8Path::from_path(e.path()) {
-                    Some(p) => files.push(p.to_owned()),
-                    None => spec.diagnostics.push(Diagnostic::warning(
-                        "non-utf8-path",
-                        format!(
-                            "skipped `{}`: its name is not valid UTF-8",
-                            e.path().display()
-                        ),
-                    )),
-                }
-            }
-            Err(err) => spec.diagnostics.push(
-                Diagnostic::warning(
-                    "unreadable-file",
-                    format!("while reading the docs under `{}`: {err}", ctx.docs_root),
-                )
-                .in_file(ctx.docs_root.clone()),
-            ),
+    let walked = crate::source::walk_docs(jail, ws_root, &root);
+    spec.diagnostics.extend(walked.diagnostics);
+    let docs_prefix = crate::workspace::relative_to(ws_root, &root);
+    for file in walked.files {
+        let is_md = Utf8Path::new(&file.rel)
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        if !is_md {
+            continue;
         }
-    }
-    files.sort();
-    for abs in files {
-        let rel_ws = crate::workspace::relative_to(ws_root, &abs);
-        let rel_docs = abs
-            .strip_prefix(&root)
-            .map(|p| p.as_str().replace('\\', "/"))
-            .unwrap_or_else(|_| rel_ws.clone());
-        let file = crate::source::WalkedFile {
-            abs: abs.clone(),
-            rel: rel_ws,
+        let rel_docs = if docs_prefix == "." {
+            file.rel.clone()
+        } else {
+            file.rel
+                .strip_prefix(&docs_prefix)
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(&file.rel)
+                .to_string()
         };
         match crate::source::read_text(&file) {
             Ok(text) => spec.documents.push(parse_document(&rel_docs, &text, &ctx)),

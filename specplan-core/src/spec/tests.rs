@@ -929,7 +929,8 @@ fn every_prefix_of_the_fixtures_parses() {
 /// The fixture tree, loaded from disk.
 fn shop() -> Spec {
     load(
-        &repo().join("tests/fixtures/spec/shop"),
+        &crate::workspace::Jail::new(repo().join("tests/fixtures/spec/shop").as_std_path())
+            .unwrap(),
         "docs/en/specifications",
         &[("auth", "AUTH")],
     )
@@ -1121,7 +1122,11 @@ fn agrees_with_specplan_ids_on_definitions() {
             vec![("auth", "AUTH"), ("orders", "ORDERS")],
         ),
     ] {
-        let spec = load(&repo().join(root), rel, &domains);
+        let spec = load(
+            &crate::workspace::Jail::new(repo().join(root).as_std_path()).unwrap(),
+            rel,
+            &domains,
+        );
         for doc in &spec.documents {
             if doc.kind.ids_doc_kind().is_some() {
                 checked += 1;
@@ -1147,7 +1152,11 @@ fn generated_docs_have_their_structure() {
             vec![("books", "BOOKS"), ("authors", "AUTHORS")],
         ),
     ] {
-        let spec = load(&repo().join(root), "docs/en/specifications", &domains);
+        let spec = load(
+            &crate::workspace::Jail::new(repo().join(root).as_std_path()).unwrap(),
+            "docs/en/specifications",
+            &domains,
+        );
         assert!(spec.root_exists, "{root}");
         assert!(spec.diagnostics.is_empty(), "{:?}", spec.diagnostics);
         let mut workspace_docs = 0;
@@ -1203,8 +1212,9 @@ fn generated_docs_have_their_structure() {
 
 #[test]
 fn missing_root_and_unreadable_files() {
+    let empty = tempfile::tempdir().unwrap();
     let spec = load(
-        Utf8Path::new("/nonexistent/ws"),
+        &crate::workspace::Jail::new(empty.path()).unwrap(),
         "docs/en/specifications",
         &[("a", "A")],
     );
@@ -1218,7 +1228,8 @@ fn missing_root_and_unreadable_files() {
     std::fs::write(docs.join("requirements.md"), b"# R\n\n\xff\xfe\n").unwrap();
     std::fs::write(docs.join("user-stories.md"), "# S\n").unwrap();
     std::fs::write(docs.join("notes.txt"), "not markdown").unwrap();
-    let spec = load(root, "./docs/en/specifications/", &[("a", "A")]);
+    let jail = crate::workspace::Jail::new(root.as_std_path()).unwrap();
+    let spec = load(&jail, "./docs/en/specifications/", &[("a", "A")]);
     assert_eq!(spec.docs_root, "docs/en/specifications");
     assert_eq!(spec.documents.len(), 1);
     assert_eq!(

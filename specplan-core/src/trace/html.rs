@@ -43,8 +43,23 @@ pub fn script_json(value: &serde_json::Value) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// A link, when `href` is an `http(s)`, relative or fragment URL; any other
+/// scheme (`javascript:`, `data:`) leaves the text without a link.
 fn a(href: &str, text: &str) -> String {
-    format!("<a href=\"{}\">{}</a>", esc(href), text)
+    if safe_href(href) {
+        format!("<a href=\"{}\">{}</a>", esc(href), text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// `http(s)`, or no scheme at all: a `:` only after a `/`, `?` or `#`.
+fn safe_href(href: &str) -> bool {
+    if href.chars().any(char::is_control) {
+        return false;
+    }
+    let scheme_end = href.find(['/', '?', '#']).unwrap_or(href.len());
+    !href[..scheme_end].contains(':') || super::is_web_url(href)
 }
 
 fn doc_link(l: &Linked, base: &LinkBase) -> String {

@@ -35,6 +35,7 @@
 //! by name) and written atomically, so it diffs well and merges cleanly.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use camino::Utf8Path;
 use serde::Deserialize;
@@ -43,6 +44,7 @@ use specplan_ids::{Id, Kind as IdKindTag};
 use crate::annotations::{Annotation, Kind};
 use crate::diag::{Diagnostic, Span};
 use crate::spec::{Document, Spec};
+use crate::workspace::Jail;
 
 /// The lock's file name, at the workspace root.
 pub const FILE_NAME: &str = "specplan.lock";
@@ -259,21 +261,20 @@ impl Lock {
 
     /// Reads `specplan.lock` at the workspace root; `Ok(None)` when there is
     /// none.
-    pub fn load(root: &Utf8Path) -> Result<Option<Lock>, LockError> {
-        let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
+    pub fn load(jail: &Jail) -> Result<Option<Lock>, LockError> {
+        match jail.read_to_string(Path::new(FILE_NAME), crate::source::MAX_FILE_BYTES) {
             Ok(text) => Lock::parse(&text, FILE_NAME).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(LockError::Io {
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(LockError::Io {
                 path: FILE_NAME.to_string(),
-                source,
+                source: std::io::Error::other(e.to_string()),
             }),
         }
     }
 
     /// Writes the lock at the workspace root, atomically.
-    pub fn save(&self, root: &Utf8Path) -> Result<(), crate::write::WriteError> {
-        crate::write::write_atomic(&root.join(FILE_NAME), &self.render())
+    pub fn save(&self, jail: &Jail) -> Result<(), crate::write::WriteError> {
+        crate::write::write_atomic(jail, Utf8Path::new(FILE_NAME), &self.render())
     }
 
     /// The fingerprint and text each pair was confirmed against.

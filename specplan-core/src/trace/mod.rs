@@ -343,11 +343,11 @@ impl Collected {
             .iter()
             .map(|d| (d.name.clone(), d.prefix()))
             .collect();
-        let spec = crate::spec::load(&ws.root, &config.docs.root(), &domains);
+        let spec = crate::spec::load(&ws.jail, &config.docs.root(), &domains);
         let scan = crate::annotations::scan_workspace(ws, &files);
         let routes = crate::routes::extract(ws, &files);
         let mut diagnostics = Vec::new();
-        let lock = match lock::Lock::load(&ws.root) {
+        let lock = match lock::Lock::load(&ws.jail) {
             Ok(l) => l,
             Err(e) => {
                 diagnostics.push(e.to_diagnostic());
@@ -414,7 +414,7 @@ pub fn region_markers() -> String {
 /// `requirements.md` that has one. A document without the region is left
 /// alone: the tool never adds to a person's file unasked.
 pub fn write_regions(
-    root: &camino::Utf8Path,
+    jail: &crate::workspace::Jail,
     spec: &Spec,
     m: &Matrix,
     domains: &[String],
@@ -440,7 +440,12 @@ pub fn write_regions(
             markdown::region(m, &d.name, &doc.path)
         );
         out.push(
-            match crate::write::write_document(&root.join(&path), &generated, false) {
+            match crate::write::write_document(
+                jail,
+                camino::Utf8Path::new(&path),
+                &generated,
+                false,
+            ) {
                 Ok(crate::write::Outcome::Updated { .. }) => RegionOutcome::Updated { path },
                 Ok(_) => RegionOutcome::Unchanged { path },
                 Err(error) => RegionOutcome::Failed { path, error },
@@ -841,6 +846,27 @@ impl Matrix {
     }
 }
 
+/// What a path segment or fragment may hold as is: RFC 3986's unreserved
+/// characters; everything else (`:`, `%`, spaces, quotes…) is encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn encode(s: &str) -> percent_encoding::PercentEncode<'_> {
+    percent_encoding::utf8_percent_encode(s, SEGMENT)
+}
+
+/// Whether `url` may be the base of the report's code links: `http` and
+/// `https` only (`--source-url "javascript:…"` would turn every link into
+/// script).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// Where links in a rendered report point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkBase {
@@ -865,10 +891,18 @@ impl LinkBase {
     }
 
     /// A link to a workspace-relative `path`, with `#fragment` when given.
+    /// Each segment of the path is percent-encoded, so a file named
+    /// `javascript:alert(1).rs` is a relative link to that file, never a
+    /// URL scheme.
     pub fn link(&self, path: &str, fragment: Option<&str>) -> String {
         let frag = fragment
             .filter(|f| !f.is_empty())
-            .map_or(String::new(), |f| format!("#{f}"));
+            .map_or(String::new(), |f| format!("#{}", encode(f)));
+        let path = &path
+            .split('/')
+            .map(|segment| encode(segment).to_string())
+            .collect::<Vec<_>>()
+            .join("/");
         match self {
             LinkBase::Url(base) => format!("{}/{path}{frag}", base.trim_end_matches('/')),
             LinkBase::Prefix(prefix) => format!("{prefix}{path}{frag}"),

@@ -15,6 +15,14 @@ fn stays_inside(path: &str) -> bool {
     !absolute && !drive && path.split('/').all(|c| c != "..")
 }
 
+/// A workspace file a document names, read through the jail.
+fn read(cx: &Cx<'_>, rel: &str) -> Result<String, String> {
+    cx.ws
+        .jail
+        .read_to_string(std::path::Path::new(rel), crate::source::MAX_FILE_BYTES)
+        .map_err(|e| e.to_string())
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
     for f in &cx.files.files {
@@ -26,7 +34,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             .files
             .binary_search_by(|f| f.rel.as_str().cmp(rel))
             .is_ok()
-            || cx.ws.root.join(rel).is_file()
+            || cx.ws.jail.is_file(std::path::Path::new(rel))
     };
     let mut items = ItemCache::default();
 
@@ -46,7 +54,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if let Some(line) = r.line {
-                let lines = std::fs::read_to_string(cx.ws.root.join(&rel))
+                let lines = read(cx, &rel)
                     .map(|t| t.lines().count())
                     .unwrap_or(usize::MAX);
                 if line as usize > lines || line == 0 {
@@ -104,7 +112,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
 /// Checks that a named file exists and is unique; returns its
 /// workspace-relative path.
 fn resolve_file(
-    _cx: &Cx<'_>,
+    cx: &Cx<'_>,
     doc: &Document,
     range: &std::ops::Range<usize>,
     name: &str,
@@ -113,16 +121,18 @@ fn resolve_file(
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let name = name.trim_start_matches("./");
-    if !stays_inside(name) {
+    // Lexically first, so that `../../etc/passwd` is not even looked up;
+    // then through the jail, which refuses a symlink out.
+    let refused = if stays_inside(name) {
+        cx.ws.jail.resolve_named(name).err().map(|e| e.to_string())
+    } else {
+        Some(format!("`{name}` is outside the workspace"))
+    };
+    if let Some(why) = refused {
         out.push(
-            at(
-                "missing-file",
-                doc,
-                range,
-                format!("`{name}` is outside the workspace"),
-            )
-            .with_label("not read")
-            .with_help("name files of the workspace by their workspace-relative path"),
+            at("missing-file", doc, range, why)
+                .with_label("not read")
+                .with_help("name files of the workspace by their workspace-relative path"),
         );
         return None;
     }
@@ -200,7 +210,7 @@ struct ItemCache {
 impl ItemCache {
     fn names(&mut self, cx: &Cx<'_>, rel: &str) -> Result<&Vec<String>, String> {
         let entry = self.parsed.entry(rel.to_string()).or_insert_with(|| {
-            let text = std::fs::read_to_string(cx.ws.root.join(rel)).map_err(|e| e.to_string())?;
+            let text = read(cx, rel)?;
             let file = syn::parse_file(&text).map_err(|e| {
                 let at = e.span().start();
                 format!("it does not parse (line {}: {e})", at.line)

@@ -42,8 +42,19 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         );
                         continue;
                     };
-                    let abs = cx.ws.root.join(target);
-                    if target.is_empty() || !abs.exists() {
+                    let jail = &cx.ws.jail;
+                    let abs = std::path::Path::new(target.as_str());
+                    if let Err(e) = jail.resolve_named(target) {
+                        out.push(
+                            at("broken-link", doc, &link.range, e.to_string())
+                                .with_label("not followed")
+                                .with_help(
+                                    "link to files inside the workspace, or use an absolute URL",
+                                ),
+                        );
+                        continue;
+                    }
+                    if target.is_empty() || !(jail.is_file(abs) || jail.is_dir(abs)) {
                         out.push(
                             at(
                                 "broken-link",
@@ -69,7 +80,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                             None => outside
                                 .entry(target.clone())
                                 .or_insert_with(|| {
-                                    std::fs::read_to_string(&abs).ok().map(|text| {
+                                    read(jail, abs).map(|text| {
                                         spec::parse_document(
                                             target,
                                             &text,
@@ -85,7 +96,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                             out.push(missing_anchor(doc, &link.range, anchor, t, target));
                         }
                     } else if let Some(line) = line_anchor(anchor) {
-                        let lines = std::fs::read_to_string(&abs)
+                        let lines = read(jail, abs)
                             .map(|t| t.lines().count())
                             .unwrap_or(usize::MAX);
                         if line > lines {
@@ -149,6 +160,12 @@ fn missing_anchor(
         )),
     };
     d
+}
+
+/// A linked workspace file, read through the jail.
+fn read(jail: &crate::workspace::Jail, path: &std::path::Path) -> Option<String> {
+    jail.read_to_string(path, crate::source::MAX_FILE_BYTES)
+        .ok()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::trace::lock::{self, Lock};
 const EXCERPT: usize = 160;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let lock = match Lock::load(&cx.ws.root) {
+    let lock = match Lock::load(&cx.ws.jail) {
         Ok(Some(l)) => l,
         Ok(None) => return,
         Err(e) => {
