@@ -353,3 +353,93 @@ fn json_document_has_the_spec_shape() {
     assert_eq!(first["framework"], "axum");
     assert!(doc["unresolved"].is_array());
 }
+
+/// The re-export shape that hung `routes` on zero-to-production: handlers
+/// reached through three levels of `pub use …::*`, children that
+/// `use super::*` back, and a fn named like its module.
+#[test]
+fn glob_reexport_chains_resolve_to_the_handlers() {
+    let set = extract("actix-glob-reexports");
+    let handlers: Vec<(String, &str)> = set
+        .endpoints
+        .iter()
+        .map(|e| (e.id(), e.handler.as_str()))
+        .collect();
+    assert_eq!(
+        handlers,
+        [
+            ("GET /".to_string(), "newsroom::routes::home::home"),
+            (
+                "GET /admin/digest".to_string(),
+                "newsroom::routes::admin::digest::digest"
+            ),
+            (
+                "GET /admin/password".to_string(),
+                "newsroom::routes::admin::password::get::password_form"
+            ),
+            (
+                "POST /admin/password".to_string(),
+                "newsroom::routes::admin::password::post::change_password"
+            ),
+            (
+                "GET /login".to_string(),
+                "newsroom::routes::login::get::login_form"
+            ),
+            (
+                "POST /login".to_string(),
+                "newsroom::routes::login::post::login"
+            ),
+        ]
+    );
+}
+
+/// A module graph built to be slow: 400 modules, each glob-importing three
+/// others and its parent (cycles everywhere), a handler at the far end and
+/// a name that exists nowhere. Resolution memoises per (module, name), so
+/// this terminates and finds what exists.
+#[test]
+fn a_pathological_module_graph_terminates_and_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let n = 400;
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"maze\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    let mut lib = String::new();
+    for i in 0..n {
+        lib.push_str(&format!("pub mod m{i};\npub use m{i}::*;\n"));
+        let mut m = format!(
+            "pub use crate::m{}::*;\npub use crate::m{}::*;\npub use crate::m{}::*;\n#[allow(unused_imports)]\nuse super::*;\n",
+            (i + 1) % n,
+            (i * 7 + 3) % n,
+            (i * 13 + 5) % n
+        );
+        if i == n - 1 {
+            m.push_str("pub async fn far_away() -> &'static str { \"x\" }\n");
+        }
+        std::fs::write(dir.join(format!("src/m{i}.rs")), m).unwrap();
+    }
+    lib.push_str(
+        "pub fn app() -> axum::Router {\n    axum::Router::new()\n        .route(\"/far\", axum::routing::get(m0::far_away))\n        .route(\"/nowhere\", axum::routing::get(m0::does_not_exist))\n}\n",
+    );
+    std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+    let set = extract_dir(dir);
+    let far = set
+        .endpoints
+        .iter()
+        .find(|e| e.path == "/far")
+        .expect("the handler behind the maze is found");
+    assert_eq!(far.handler, format!("maze::m{}::far_away", n - 1));
+    // The missing one is not invented as a workspace handler.
+    assert!(
+        set.endpoints
+            .iter()
+            .filter(|e| e.path == "/nowhere")
+            .all(|e| !e.handler.starts_with("maze::m")),
+        "{:#?}",
+        set.endpoints
+    );
+}

@@ -110,8 +110,16 @@ pub(crate) struct FnView<'a> {
     pub block: &'a syn::Block,
 }
 
-/// A path as written at a place.
-type PathKey = (ModLoc, Vec<String>);
+/// Rust's two namespaces that paths resolve in: modules and types, and
+/// fns, consts and statics (a module `home` and a fn `home` coexist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Ns {
+    Type,
+    Value,
+}
+
+/// A name looked up in a module's namespace.
+type NameKey = (ModLoc, String, Ns);
 
 /// `impl` blocks of a type: (module, index among the module's impl blocks).
 pub(crate) type ImplList = Rc<Vec<(ModLoc, usize)>>;
@@ -124,9 +132,17 @@ pub(crate) struct Index {
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     /// Impl blocks per crate and self type name, found on demand.
     impls: RefCell<HashMap<(usize, String), ImplList>>,
-    resolved: RefCell<HashMap<PathKey, Option<Def>>>,
-    resolving: RefCell<std::collections::HashSet<PathKey>>,
+    /// `(module, name)` lookups, memoised.
+    resolved: RefCell<HashMap<NameKey, Option<Def>>>,
+    resolving: RefCell<std::collections::HashSet<NameKey>>,
+    /// Lookups made this run, against [`RESOLVE_BUDGET`].
+    lookups: std::cell::Cell<usize>,
 }
+
+/// How many `(module, name)` lookups one run may make: far more than a
+/// real workspace needs (zero-to-production makes a few hundred, a
+/// workspace of 1,000 files tens of thousands), and a bound on any input.
+const RESOLVE_BUDGET: usize = 2_000_000;
 
 /// Whether a package-relative path is test, bench, example or build code.
 fn is_non_app_path(rel_in_pkg: &str) -> bool {
@@ -288,6 +304,7 @@ impl Index {
             impls: RefCell::new(HashMap::new()),
             resolved: RefCell::new(HashMap::new()),
             resolving: RefCell::new(std::collections::HashSet::new()),
+            lookups: std::cell::Cell::new(0),
         }
     }
 
@@ -478,168 +495,246 @@ impl Index {
     }
 
     /// Resolves a path as written at `loc`.
+    ///
+    /// A path is walked one segment at a time, as rustc does: the first
+    /// segment is looked up in the scope of `loc`, each next one in the
+    /// namespace the previous one named. Each `(module, name)` lookup is
+    /// memoised, so the work is bounded by the number of names the
+    /// workspace's modules declare and import, whatever `pub use` and glob
+    /// chains connect them; a lookup that reaches itself again (cyclic glob
+    /// re-exports) is cut there, and a work budget ends any input.
     pub(crate) fn resolve(&self, loc: &ModLoc, segs: &[String]) -> Def {
-        self.resolve_depth(loc, segs, 0)
+        self.resolve_path(loc, segs)
             .unwrap_or_else(|| Def::External(segs.to_vec()))
     }
 
-    /// Memoised; a resolution that reaches itself again (cyclic glob
-    /// re-exports) is cut there.
-    fn resolve_depth(&self, loc: &ModLoc, segs: &[String], depth: usize) -> Option<Def> {
-        if depth > 24 {
-            return None;
+    fn resolve_path(&self, loc: &ModLoc, segs: &[String]) -> Option<Def> {
+        if segs.is_empty() {
+            return Some(Def::Module(loc.clone()));
         }
-        let key = (loc.clone(), segs.to_vec());
+        self.resolve_path_in(loc, segs, None)
+    }
+
+    /// Like [`Index::resolve_path`], the last segment looked up in `last`'s
+    /// namespace (`None`: values first, then types).
+    fn resolve_path_in(&self, loc: &ModLoc, segs: &[String], last: Option<Ns>) -> Option<Def> {
+        let (first, rest) = segs.split_first()?;
+        let start = match first.as_str() {
+            "crate" => Def::Module(self.crate_root(loc.krate)?),
+            "self" => Def::Module(loc.clone()),
+            "super" => Def::Module(self.parent(loc)?),
+            _ if rest.is_empty() => self.lookup_last(loc, first, last)?,
+            _ => self.lookup(loc, first, Ns::Type)?,
+        };
+        self.walk_rest(start, rest, last)
+    }
+
+    /// A path's last name: in its namespace, or values first, then types.
+    fn lookup_last(&self, loc: &ModLoc, name: &str, ns: Option<Ns>) -> Option<Def> {
+        match ns {
+            Some(ns) => self.lookup(loc, name, ns),
+            None => self
+                .lookup(loc, name, Ns::Value)
+                .or_else(|| self.lookup(loc, name, Ns::Type)),
+        }
+    }
+
+    /// The remaining segments of a path from what its first ones named.
+    fn walk_rest(&self, start: Def, rest: &[String], last: Option<Ns>) -> Option<Def> {
+        let mut cur = start;
+        for (i, seg) in rest.iter().enumerate() {
+            let is_last = i + 1 == rest.len();
+            cur = match cur {
+                Def::Module(m) => match seg.as_str() {
+                    "self" => Def::Module(m),
+                    "super" => Def::Module(self.parent(&m)?),
+                    _ if is_last => self.lookup_last(&m, seg, last)?,
+                    _ => self.lookup(&m, seg, Ns::Type)?,
+                },
+                Def::Type(ty) if i + 1 == rest.len() => Def::Fn(self.method_of(&ty, seg)?),
+                Def::External(mut path) => {
+                    path.extend(rest[i..].iter().cloned());
+                    return Some(Def::External(path));
+                }
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// What `name` stands for in the module at `loc`: an item or module
+    /// declared there, a `use`, another crate of the workspace, or a name
+    /// a glob import brings in, in namespace `ns`. Memoised per
+    /// `(module, name, namespace)`.
+    fn lookup(&self, loc: &ModLoc, name: &str, ns: Ns) -> Option<Def> {
+        let key = (loc.clone(), name.to_string(), ns);
         if let Some(d) = self.resolved.borrow().get(&key) {
             return d.clone();
         }
-        if !self.resolving.borrow_mut().insert(key.clone()) {
+        if self.budget_spent(loc) || !self.resolving.borrow_mut().insert(key.clone()) {
             return None;
         }
-        let d = self.resolve_uncached(loc, segs, depth);
+        let d = self.lookup_uncached(loc, name, ns);
         self.resolving.borrow_mut().remove(&key);
         self.resolved.borrow_mut().insert(key, d.clone());
         d
     }
 
-    fn resolve_uncached(&self, loc: &ModLoc, segs: &[String], depth: usize) -> Option<Def> {
-        let Some((first, rest)) = segs.split_first() else {
-            return Some(Def::Module(loc.clone()));
-        };
-        match first.as_str() {
-            "crate" => return self.resolve_depth(&self.crate_root(loc.krate)?, rest, depth + 1),
-            "self" => return self.resolve_depth(loc, rest, depth + 1),
-            "super" => return self.resolve_depth(&self.parent(loc)?, rest, depth + 1),
-            _ => {}
+    /// Counts one lookup against the run's budget; once it is spent, every
+    /// further lookup fails and one diagnostic says so.
+    fn budget_spent(&self, loc: &ModLoc) -> bool {
+        let used = self.lookups.get() + 1;
+        self.lookups.set(used);
+        if used == RESOLVE_BUDGET {
+            self.diagnostics.borrow_mut().push(
+                Diagnostic::warning(
+                    "resolve-budget",
+                    format!(
+                        "stopped resolving paths after {RESOLVE_BUDGET} lookups (last in `{}`): what was left is reported as unresolved",
+                        self.rel(loc.file)
+                    ),
+                )
+                .in_file(self.rel(loc.file).to_string()),
+            );
         }
-        // An item or module declared here.
-        if let Some(d) = self.lookup_here(loc, first, rest, depth) {
+        used >= RESOLVE_BUDGET
+    }
+
+    fn lookup_uncached(&self, loc: &ModLoc, name: &str, ns: Ns) -> Option<Def> {
+        if let Some(d) = self.declared_here(loc, name, ns) {
             return Some(d);
         }
-        // A `use` in scope.
-        let scope = self
-            .parsed(loc.file)
-            .and_then(|src| src.scopes.get(&loc.inline).cloned())
-            .unwrap_or_default();
-        if let Some(target) = scope.names.get(first) {
-            let mut full = target.clone();
-            full.extend(rest.iter().cloned());
-            return Some(self.resolve_use(loc, &full, depth + 1));
+        let src = self.parsed(loc.file);
+        let scope = src.as_ref().and_then(|s| s.scopes.get(&loc.inline));
+        if let Some(target) = scope.and_then(|s| s.names.get(name)) {
+            // A `use` imports every namespace of its target; what it names in
+            // this one, else what it names at all (an external path).
+            return match self.resolve_use(loc, target, Some(ns)) {
+                // Not found in this namespace: when the workspace has it in
+                // the other one, this namespace has nothing by that name.
+                Def::External(path) => {
+                    let other = match ns {
+                        Ns::Type => Ns::Value,
+                        Ns::Value => Ns::Type,
+                    };
+                    match self.resolve_use(loc, target, Some(other)) {
+                        Def::External(_) => Some(Def::External(path)),
+                        _ => None,
+                    }
+                }
+                found => Some(found),
+            };
         }
-        // Another crate of the workspace.
-        if let Some(d) = self.resolve_crate_name(loc.krate, first, rest, depth) {
-            return Some(d);
+        if ns == Ns::Type
+            && let Some(root) = self.crate_named(loc.krate, name)
+        {
+            return Some(Def::Module(root));
         }
         // Glob imports: only a hit inside the workspace counts.
-        for base in &scope.globs {
-            let mut full = base.clone();
-            full.extend(segs.iter().cloned());
-            let d = self.resolve_use(loc, &full, depth + 1);
-            if !matches!(d, Def::External(_)) {
+        for base in scope.map(|s| s.globs.as_slice()).unwrap_or_default() {
+            if let Def::Module(m) = self.resolve_use(loc, base, Some(Ns::Type))
+                && let Some(d) = self.lookup(&m, name, ns)
+                && !matches!(d, Def::External(_))
+            {
                 return Some(d);
             }
         }
-        // Not ours: expand through the globs of known frameworks so that the
-        // caller can still tell `get` from `axum::routing::*`.
         None
     }
 
-    fn resolve_crate_name(
-        &self,
-        krate: usize,
-        first: &str,
-        rest: &[String],
-        depth: usize,
-    ) -> Option<Def> {
-        let target = if self.crates[krate].ident == first {
-            Some(krate)
+    /// The root module of the crate `name` stands for in crate `krate`:
+    /// itself, or a workspace crate it depends on.
+    fn crate_named(&self, krate: usize, name: &str) -> Option<ModLoc> {
+        let target = if self.crates[krate].ident == name {
+            krate
         } else {
-            self.crates[krate].deps.get(first).copied()
-        }?;
-        let root = self.crate_root(target)?;
-        self.resolve_depth(&root, rest, depth + 1)
+            *self.crates[krate].deps.get(name)?
+        };
+        self.crate_root(target)
     }
 
-    /// A `use` path: `crate::`/`self::`/`super::`, a name in scope (2018
-    /// uniform paths), or an extern crate.
-    fn resolve_use(&self, loc: &ModLoc, path: &[String], depth: usize) -> Def {
-        let Some(first) = path.first() else {
+    /// A `use` path at `loc`: `crate::`/`self::`/`super::`, an item or
+    /// module declared at `loc` (2018 uniform paths), a workspace crate, or
+    /// an extern crate.
+    fn resolve_use(&self, loc: &ModLoc, path: &[String], last: Option<Ns>) -> Def {
+        let Some((first, rest)) = path.split_first() else {
             return Def::External(Vec::new());
         };
-        if matches!(first.as_str(), "crate" | "self" | "super") {
-            return self
-                .resolve_depth(loc, path, depth)
-                .unwrap_or_else(|| Def::External(path.to_vec()));
+        let start = match first.as_str() {
+            "crate" | "self" | "super" => {
+                return self
+                    .resolve_path_in(loc, path, last)
+                    .unwrap_or_else(|| Def::External(path.to_vec()));
+            }
+            _ if rest.is_empty() => match last {
+                Some(ns) => self.declared_here(loc, first, ns),
+                None => self
+                    .declared_here(loc, first, Ns::Value)
+                    .or_else(|| self.declared_here(loc, first, Ns::Type)),
+            },
+            _ => self
+                .declared_here(loc, first, Ns::Type)
+                .or_else(|| self.crate_named(loc.krate, first).map(Def::Module)),
+        };
+        match start {
+            Some(start) => self
+                .walk_rest(start, rest, last)
+                .unwrap_or_else(|| Def::External(path.to_vec())),
+            None => Def::External(path.to_vec()),
         }
-        if self.lookup_here(loc, first, &path[1..], depth).is_some()
-            || self.child(loc, first).is_some()
-        {
-            return self
-                .resolve_depth(loc, path, depth)
-                .unwrap_or_else(|| Def::External(path.to_vec()));
-        }
-        if let Some(d) = self.resolve_crate_name(loc.krate, first, &path[1..], depth) {
-            return d;
-        }
-        Def::External(path.to_vec())
     }
 
-    /// `first` declared in the module at `loc` (an item, or a file module).
-    fn lookup_here(&self, loc: &ModLoc, first: &str, rest: &[String], depth: usize) -> Option<Def> {
+    /// `name` declared in the module at `loc` in namespace `ns`: a fn,
+    /// const or static (values), a type or a child module (types).
+    fn declared_here(&self, loc: &ModLoc, name: &str, ns: Ns) -> Option<Def> {
         if let Some(src) = self.parsed(loc.file)
             && let Some(items) = items_at(&src.ast, &loc.inline)
         {
-            for item in items {
-                match item {
-                    syn::Item::Fn(f) if f.sig.ident == first && rest.is_empty() => {
+            let item = |loc: &ModLoc| ItemRef {
+                loc: loc.clone(),
+                name: name.to_string(),
+            };
+            for it in items {
+                match (ns, it) {
+                    (Ns::Value, syn::Item::Fn(f)) if f.sig.ident == name => {
                         return Some(Def::Fn(FnRef {
                             loc: loc.clone(),
                             impl_ty: None,
                             impl_idx: 0,
-                            name: first.to_string(),
+                            name: name.to_string(),
                         }));
                     }
-                    syn::Item::Struct(s) if s.ident == first => {
-                        return self.type_then(loc, first, rest);
+                    // A unit or tuple struct is a value too (its constructor).
+                    (Ns::Type, syn::Item::Struct(s)) if s.ident == name => {
+                        return Some(Def::Type(item(loc)));
                     }
-                    syn::Item::Enum(e) if e.ident == first => {
-                        return self.type_then(loc, first, rest);
+                    (Ns::Value, syn::Item::Struct(s))
+                        if s.ident == name && !matches!(s.fields, syn::Fields::Named(_)) =>
+                    {
+                        return Some(Def::Type(item(loc)));
                     }
-                    syn::Item::Type(t) if t.ident == first => {
-                        return self.type_then(loc, first, rest);
+                    (Ns::Type, syn::Item::Enum(e)) if e.ident == name => {
+                        return Some(Def::Type(item(loc)));
                     }
-                    syn::Item::Union(u) if u.ident == first => {
-                        return self.type_then(loc, first, rest);
+                    (Ns::Type, syn::Item::Type(t)) if t.ident == name => {
+                        return Some(Def::Type(item(loc)));
                     }
-                    syn::Item::Const(c) if c.ident == first && rest.is_empty() => {
-                        return Some(Def::Const(ItemRef {
-                            loc: loc.clone(),
-                            name: first.to_string(),
-                        }));
+                    (Ns::Type, syn::Item::Union(u)) if u.ident == name => {
+                        return Some(Def::Type(item(loc)));
                     }
-                    syn::Item::Static(c) if c.ident == first && rest.is_empty() => {
-                        return Some(Def::Const(ItemRef {
-                            loc: loc.clone(),
-                            name: first.to_string(),
-                        }));
+                    (Ns::Value, syn::Item::Const(c)) if c.ident == name => {
+                        return Some(Def::Const(item(loc)));
+                    }
+                    (Ns::Value, syn::Item::Static(c)) if c.ident == name => {
+                        return Some(Def::Const(item(loc)));
                     }
                     _ => {}
                 }
             }
         }
-        let child = self.child(loc, first)?;
-        self.resolve_depth(&child, rest, depth + 1)
-    }
-
-    fn type_then(&self, loc: &ModLoc, name: &str, rest: &[String]) -> Option<Def> {
-        let ty = ItemRef {
-            loc: loc.clone(),
-            name: name.to_string(),
-        };
-        match rest {
-            [] => Some(Def::Type(ty)),
-            [method] => self.method_of(&ty, method).map(Def::Fn),
-            _ => None,
+        match ns {
+            Ns::Type => self.child(loc, name).map(Def::Module),
+            Ns::Value => None,
         }
     }
 
