@@ -14,12 +14,14 @@ use crate::source::{self, WalkedFile};
 /// file does not parse.
 pub fn scan_text_with_syn(rel: &str, text: &str) -> Result<Vec<Annotation>, Diagnostic> {
     let base = source_start(text);
-    let file: syn::File = syn::parse_str(&text[base..]).map_err(|e| {
+    // `text[base..]` has no BOM or shebang left: the guarded parse is
+    // `syn::parse_str` there, with the nesting bound.
+    let file: syn::File = source::parse_rust_text(&text[base..]).map_err(|f| {
         let walked = WalkedFile {
             abs: rel.into(),
             rel: rel.to_string(),
         };
-        source::syn_error(&walked, text, &e)
+        source::failure_diagnostic(&walked, text, &f)
     })?;
     let lines = LineIndex::new(text);
     let pos = Positions {

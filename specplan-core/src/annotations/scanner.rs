@@ -55,7 +55,7 @@
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::ParseStream;
 use syn::{Attribute, Block, Expr, ForeignItem, ImplItem, Item, Stmt, TraitItem};
 
 use super::attrs::{self, Aliases};
@@ -1205,7 +1205,9 @@ fn parse_attrs(text: &str, start: usize, end: usize) -> Option<(Vec<Attribute>, 
         attrs.extend(input.call(Attribute::parse_outer)?);
         Ok(attrs)
     };
-    parser.parse_str(&src).ok().map(|a| (a, base))
+    crate::source::parse_str_with(parser, &src)
+        .ok()
+        .map(|a| (a, base))
 }
 
 /// A keyword: no macro can have it as its name, so a `!` after it is a
@@ -1369,7 +1371,12 @@ fn parse_in(ctx: &Ctx, src: &str) -> syn::Result<Parsed> {
             }
         })
     };
-    parser.parse_str(src)
+    crate::source::parse_str_with(parser, src).map_err(|f| match f {
+        crate::source::ParseFailure::Syntax(e) => e,
+        crate::source::ParseFailure::TooDeep { what, .. } => {
+            syn::Error::new(proc_macro2::Span::call_site(), format!("{what} too deep"))
+        }
+    })
 }
 
 const MAX_ATTEMPTS: u8 = 8;
@@ -1846,9 +1853,9 @@ impl Scanner<'_, '_> {
         }
         let end = inner_attrs_end(self.b, self.base)?;
         let test = if end > self.base {
-            let attrs = Attribute::parse_inner
-                .parse_str(&self.text[self.base..end])
-                .or_else(|_| fail(self.base, "file attributes syn rejects"))?;
+            let attrs =
+                crate::source::parse_str_with(Attribute::parse_inner, &self.text[self.base..end])
+                    .or_else(|_| fail(self.base, "file attributes syn rejects"))?;
             attrs::is_test_attrs(&attrs)
         } else {
             false

@@ -167,10 +167,10 @@ pub fn collect(sources: &[&WalkedFile]) -> CodeFacts {
                 continue;
             }
         };
-        let ast = match syn::parse_file(&text) {
+        let ast = match source::parse_rust(file, &text) {
             Ok(ast) => ast,
-            Err(e) => {
-                facts.diagnostics.push(source::syn_error(file, &text, &e));
+            Err(d) => {
+                facts.diagnostics.push(d);
                 continue;
             }
         };

@@ -306,7 +306,7 @@ impl CallGraph {
             let Ok(text) = crate::source::read_text(file) else {
                 continue;
             };
-            let Ok(ast) = syn::parse_file(&text) else {
+            let Ok(ast) = crate::source::parse_rust_text(&text) else {
                 continue;
             };
             g.add_items(&file.rel, &ast.items);

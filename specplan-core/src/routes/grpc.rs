@@ -279,7 +279,7 @@ fn compiled_protos(ws: &Workspace, files: &Files) -> BTreeSet<Utf8PathBuf> {
             continue;
         };
         let mut named = Vec::new();
-        if let Ok(ast) = syn::parse_file(&text) {
+        if let Ok(ast) = crate::source::parse_rust_text(&text) {
             struct V<'a>(&'a mut Vec<String>);
             impl<'ast> syn::visit::Visit<'ast> for V<'_> {
                 fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {

@@ -382,18 +382,16 @@ impl Index {
         if let Some(p) = self.parsed.borrow().get(&id) {
             return p.clone();
         }
-        let result = self.text(id).and_then(|text| match syn::parse_file(&text) {
-            Ok(ast) => {
-                let scopes = collect_scopes(&ast);
-                Some(Rc::new(SrcFile { ast, scopes }))
-            }
-            Err(e) => {
-                self.diagnostics.borrow_mut().push(source::syn_error(
-                    &self.files[id].walked,
-                    &text,
-                    &e,
-                ));
-                None
+        let result = self.text(id).and_then(|text| {
+            match source::parse_rust(&self.files[id].walked, &text) {
+                Ok(ast) => {
+                    let scopes = collect_scopes(&ast);
+                    Some(Rc::new(SrcFile { ast, scopes }))
+                }
+                Err(d) => {
+                    self.diagnostics.borrow_mut().push(d);
+                    None
+                }
             }
         });
         self.parsed.borrow_mut().insert(id, result.clone());

@@ -80,10 +80,10 @@ pub(crate) fn parse_filtered<'a>(
     if !filter.matches(text.as_bytes()) {
         return None;
     }
-    match syn::parse_file(&text) {
+    match source::parse_rust(file, &text) {
         Ok(ast) => Some(Parsed { file, text, ast }),
-        Err(e) => {
-            diags.push(source::syn_error(file, &text, &e));
+        Err(d) => {
+            diags.push(d);
             None
         }
     }

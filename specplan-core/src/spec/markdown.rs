@@ -97,6 +97,13 @@ impl Node {
     }
 }
 
+/// How deep the tree goes. pulldown-cmark's events are flat, but every
+/// reader of the tree walks it recursively: a list nested 3,000 levels in a
+/// 6 KB document would overflow the stack. Deeper elements are read as
+/// part of the one at this depth: their text is kept, their nesting is not
+/// (no document the tool or a person writes nests anywhere near this).
+pub(crate) const MAX_DEPTH: usize = 64;
+
 /// Parses `text` into a tree whose root holds the top-level blocks.
 pub(crate) fn parse(text: &str) -> Node {
     let mut stack = vec![Node {
@@ -109,10 +116,20 @@ pub(crate) fn parse(text: &str) -> Node {
         range,
         children: Vec::new(),
     };
+    // Start events past `MAX_DEPTH` not pushed, whose end events are owed.
+    let mut flattened = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let node = match event {
+            Event::Start(_) if stack.len() > MAX_DEPTH => {
+                flattened += 1;
+                continue;
+            }
             Event::Start(tag) => {
                 stack.push(leaf(kind_of(tag), range));
+                continue;
+            }
+            Event::End(_) if flattened > 0 => {
+                flattened -= 1;
                 continue;
             }
             Event::End(_) => {
@@ -548,5 +565,37 @@ mod tests {
         assert_eq!(&src[f.src_range(amp..amp + 1)], "&amp;");
         let c = f.text.find('c').unwrap();
         assert_eq!(&src[f.src_range(c..c + 1)], "c");
+    }
+
+    fn depth(n: &Node) -> usize {
+        1 + n.children.iter().map(depth).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_the_text_kept() {
+        let lists: String = (0..3000)
+            .map(|i| format!("{}- item{i}\n", "  ".repeat(i)))
+            .collect();
+        let quotes = format!("{} deep quote\n", ">".repeat(6000));
+        let stars = format!("{}x{}\n", "*".repeat(17000), "*".repeat(17000));
+        for text in [lists.as_str(), quotes.as_str(), stars.as_str()] {
+            let root = parse(text);
+            assert!(depth(&root) <= MAX_DEPTH + 2, "{}", depth(&root));
+            let mut words = String::new();
+            root.walk(&mut |n| {
+                if let Kind::Text(t) = &n.kind {
+                    words.push_str(t);
+                }
+            });
+            assert!(!words.is_empty());
+        }
+        let root = parse(&lists);
+        let mut last = false;
+        root.walk(&mut |n| {
+            if let Kind::Text(t) = &n.kind {
+                last |= t == "item2999";
+            }
+        });
+        assert!(last, "the text below the limit is still read");
     }
 }

@@ -211,9 +211,14 @@ impl ItemCache {
     fn names(&mut self, cx: &Cx<'_>, rel: &str) -> Result<&Vec<String>, String> {
         let entry = self.parsed.entry(rel.to_string()).or_insert_with(|| {
             let text = read(cx, rel)?;
-            let file = syn::parse_file(&text).map_err(|e| {
-                let at = e.span().start();
-                format!("it does not parse (line {}: {e})", at.line)
+            let file = crate::source::parse_rust_text(&text).map_err(|f| match f {
+                crate::source::ParseFailure::Syntax(e) => {
+                    let at = e.span().start();
+                    format!("it does not parse (line {}: {e})", at.line)
+                }
+                crate::source::ParseFailure::TooDeep { line, what, .. } => {
+                    format!("it is nested too deeply to parse ({what} too deep at line {line})")
+                }
             })?;
             let mut names = Vec::new();
             collect(&file.items, &mut names);
