@@ -400,7 +400,7 @@ impl<'i> Eval<'i> {
                         vec![Entry::Note(Rc::new(n))]
                     }
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::Axum, "route_service", 2) => {
                 let site = self.site(file, args[0].span());
@@ -427,7 +427,7 @@ impl<'i> Eval<'i> {
                     }
                     (Err(note), _) => vec![Entry::Note(note)],
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             // -------- nesting.
             (Framework::Axum | Framework::Poem, "nest" | "nest_no_strip", 2)
@@ -454,7 +454,7 @@ impl<'i> Eval<'i> {
                         vec![Entry::Note(note)]
                     }
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::Axum, "nest_service", 2) => {
                 let prefix = self.path_arg(fr, args[0]);
@@ -462,7 +462,7 @@ impl<'i> Eval<'i> {
                 match (prefix, inner) {
                     (Ok(p), Val::Router(inner)) => {
                         fr.absorbed.insert(inner.id);
-                        self.extend(fr, &r, vec![Entry::Nest { prefix: p, inner }])
+                        self.extend(fr, r, vec![Entry::Nest { prefix: p, inner }])
                     }
                     // A service (static files, a tower service): not an
                     // endpoint of the API.
@@ -481,7 +481,7 @@ impl<'i> Eval<'i> {
                     }
                     v => self.unfollowed_entries(fr, v, args[0], "the merged router"),
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             // utoipa-axum.
             (Framework::Axum, "routes", 1) => {
@@ -496,7 +496,7 @@ impl<'i> Eval<'i> {
                     }
                     v => self.unfollowed_entries(fr, v, args[0], "the routes"),
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::Axum, "split_for_parts", 0) => {
                 Val::Tuple(vec![Val::Router(r), Val::unit()])
@@ -507,18 +507,18 @@ impl<'i> Eval<'i> {
                     m.span(),
                     "typed routes (axum-extra `TypedPath`) are not followed",
                 );
-                self.extend(fr, &r, vec![Entry::Note(note)])
+                self.extend(fr, r, vec![Entry::Note(note)])
             }
             // -------- actix-web.
             (Framework::ActixWeb, "service" | "services", 1) => {
                 let v = self.eval_expr(fr, args[0]);
                 let entries = self.actix_service(fr, v, args[0]);
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, "configure", 1) => {
                 let v = self.eval_expr(fr, args[0]);
                 let entries = self.actix_configure(fr, v, args[0]);
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, "route", 1) if r.kind == RKind::ActixResource => {
                 let v = self.eval_expr(fr, args[0]);
@@ -529,7 +529,7 @@ impl<'i> Eval<'i> {
                     }
                     v => self.unfollowed_entries(fr, v, args[0], "the resource's route"),
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, "to" | "to_async", 1) if r.kind == RKind::ActixResource => {
                 let v = self.eval_expr(fr, args[0]);
@@ -543,7 +543,7 @@ impl<'i> Eval<'i> {
                     fw: r.fw,
                     data: None,
                 }))];
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, meth, 1)
                 if r.kind == RKind::ActixResource && METHODS.contains(&meth) =>
@@ -559,7 +559,7 @@ impl<'i> Eval<'i> {
                     fw: r.fw,
                     data: None,
                 }))];
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, "default_service", _) => {
                 self.eval_args(fr, &m.args);
@@ -573,7 +573,7 @@ impl<'i> Eval<'i> {
                         fr.absorbed.insert(r.id);
                         self.new_router(fr, r.fw, r.kind, Some(p), r.entries.clone())
                     }
-                    Err(note) => self.extend(fr, &r, vec![Entry::Note(note)]),
+                    Err(note) => self.extend(fr, r, vec![Entry::Note(note)]),
                 }
             }
             (Framework::Loco, "add_route" | "add_routes", 1) => {
@@ -602,7 +602,7 @@ impl<'i> Eval<'i> {
                         .collect(),
                     v => self.unfollowed_entries(fr, v, args[0], "the controller's routes"),
                 };
-                self.extend(fr, &r, entries)
+                self.extend(fr, r, entries)
             }
             // -------- anything else keeps the router (layers, state, data,
             // fallbacks, `into_make_service`, `launch`, …).
