@@ -279,6 +279,10 @@ pub struct ConsultArgs {
     /// Replace existing documents whole (each old file is kept as NAME.bak)
     #[arg(long)]
     pub force: bool,
+    /// Answer yes to prompts (adding planning-docs to the workspace's
+    /// `exclude` when a `members` glob would take it for a package)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// A local RustSec advisory database [default: $CARGO_HOME/advisory-db,
     /// ~/.cargo/advisory-db or ~/.cargo/advisory-dbs/*]
     #[arg(long, value_name = "DIR", conflicts_with = "no_advisory_db")]

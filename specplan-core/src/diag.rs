@@ -46,10 +46,30 @@ pub struct Span {
 impl Span {
     /// The span of `text[start..end]`, with lines and columns computed.
     pub fn from_bytes(text: &str, start: usize, end: usize) -> Span {
+        Span::located(text, start, end, |at| line_col(text, at))
+    }
+
+    /// The same, with positions looked up in `lines` (built once for a
+    /// text that gets many spans).
+    pub fn from_bytes_indexed(
+        text: &str,
+        lines: &specplan_ids::lines::LineIndex,
+        start: usize,
+        end: usize,
+    ) -> Span {
+        Span::located(text, start, end, |at| lines.line_col(text, at))
+    }
+
+    fn located(
+        text: &str,
+        start: usize,
+        end: usize,
+        line_col: impl Fn(usize) -> (usize, usize),
+    ) -> Span {
         let start = floor_char_boundary(text, start.min(text.len()));
         let end = floor_char_boundary(text, end.clamp(start, text.len()));
-        let (line, column) = line_col(text, start);
-        let (end_line, end_column) = line_col(text, end);
+        let (line, column) = line_col(start);
+        let (end_line, end_column) = line_col(end);
         Span {
             line,
             column,

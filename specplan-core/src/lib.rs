@@ -14,6 +14,7 @@ pub mod diag;
 pub mod domains;
 pub mod inspect;
 pub mod lockfile;
+pub mod members;
 pub mod pipeline;
 pub mod plan;
 pub mod region;

@@ -157,6 +157,14 @@ fn replace_once(path: &Utf8Path, dir: &Utf8Path, contents: &str) -> Result<(), W
     Ok(())
 }
 
+/// Removes the temporary files a killed run left in `dir` (which must
+/// resolve inside the workspace): those nobody holds the lock of.
+pub fn sweep(jail: &Jail, dir: &Utf8Path) {
+    if let Ok(real) = confined(jail, dir) {
+        remove_stale_temporaries(&real);
+    }
+}
+
 /// Removes the temporary files a killed run left in `dir`: those nobody
 /// holds the lock of. Each folder is looked at once per run.
 fn remove_stale_temporaries(dir: &Utf8Path) {
@@ -208,6 +216,11 @@ pub fn write_document(
     force: bool,
 ) -> Result<Outcome, WriteError> {
     let real = confined(jail, path)?;
+    // A killed run's temporary file goes even when this write turns out
+    // to change nothing.
+    if let Some(dir) = real.parent() {
+        remove_stale_temporaries(dir);
+    }
     let existing = match jail.read(real.as_std_path(), crate::source::MAX_FILE_BYTES) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.is_not_found() => None,

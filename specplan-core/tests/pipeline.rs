@@ -262,6 +262,66 @@ fn gate_force_and_approve() {
 }
 
 #[test]
+fn approve_changes_only_the_values_it_owns() {
+    let (_tmp, ws, loaded) = storefront();
+    let cfg = &loaded.config;
+    let done = pipeline::generate(&ws, cfg, "auth", &gen_opts(None, false)).unwrap();
+    let path = ws.root.join(&done.rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text
+        .replacen("**Status:** Draft", "**Status:** Draft — note from Bob", 1)
+        .replacen(
+            "**Version:** 0.1.0",
+            "**Version:** 2.3.0 (see changelog)",
+            1,
+        )
+        .replacen(
+            "**Last Updated:** 2026-01-15",
+            "**Last Updated:** 2026-01-15, after the workshop",
+            1,
+        );
+    assert_ne!(edited, text);
+    std::fs::write(&path, &edited).unwrap();
+    // The note does not make the value invalid for check.
+    let report = specplan_core::check::run(&ws, &loaded, &Default::default()).unwrap();
+    let meta: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "missing-meta" && d.file.as_deref() == Some(done.rel.as_str()))
+        .collect();
+    assert!(meta.is_empty(), "{meta:#?}");
+    let a = pipeline::approve(&ws, cfg, "auth", Step::Requirements, false, "2026-02-01").unwrap();
+    // Never lowered: 2.3.0 approved is 2.4.0, not 1.0.0.
+    assert_eq!(
+        (a.old_version.as_str(), a.new_version.as_str()),
+        ("2.3.0 (see changelog)", "2.4.0")
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("**Status:** Approved — note from Bob\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("**Version:** 2.4.0 (see changelog)\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("**Last Updated:** 2026-02-01, after the workshop\n"),
+        "{after}"
+    );
+    // Everything else is byte for byte what the person had.
+    let norm = |s: &str| {
+        s.replace("Approved — note from Bob", "X")
+            .replace("Draft — note from Bob", "X")
+            .replace("2.4.0 (see", "V (see")
+            .replace("2.3.0 (see", "V (see")
+            .replace("2026-02-01, after", "D, after")
+            .replace("2026-01-15, after", "D, after")
+    };
+    assert_eq!(norm(&after), norm(&edited));
+}
+
+#[test]
 fn edits_outside_regions_survive_regeneration() {
     let (_tmp, ws, loaded) = storefront();
     let cfg = &loaded.config;

@@ -7,6 +7,7 @@
 //! `<domain>/requirements/user-stories.md`, use cases in
 //! `<domain>/workflows/use-cases.md`. Every other occurrence is a reference.
 
+use crate::lines::LineIndex;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -85,7 +86,7 @@ pub fn definitions_in(markdown: &str, doc: DocKind) -> DocumentDefinitions {
             return;
         };
         let start = markdown[from..].find(word).map_or(from, |i| from + i);
-        let (line, column) = lines.position(markdown, start);
+        let (line, column) = lines.line_col(markdown, start);
         match Id::parse(word) {
             Ok(id) => {
                 let def = LocalDefinition {
@@ -194,26 +195,6 @@ fn title_after_id(text: &str) -> String {
     rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
         .trim_end()
         .to_string()
-}
-
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = text[start..offset].chars().count() + 1;
-        (line, column)
-    }
 }
 
 /// A definition with the document it is in.

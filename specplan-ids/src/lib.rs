@@ -19,6 +19,7 @@ mod config;
 pub mod confine;
 mod docs;
 mod id;
+pub mod lines;
 mod slug;
 mod suggest;
 

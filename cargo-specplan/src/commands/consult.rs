@@ -53,6 +53,10 @@ pub fn run(global: &GlobalArgs, args: &ConsultArgs, shell: &Shell) -> Result<(),
             ConsultError::Template(t) => CliError::Usage(t.to_string()),
         })?;
     shell.diagnostics(&ws.root, &consultation.diagnostics);
+    if let Some(first) = consultation.docs.first() {
+        let folder = first.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+        super::keep_buildable(&ws, folder, args.yes, shell)?;
+    }
 
     let mut out = anstream::stdout().lock();
     let (mut written, mut updated, mut unchanged, mut kept) = (0, 0, 0, 0);

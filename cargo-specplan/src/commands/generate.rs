@@ -40,6 +40,7 @@ pub fn run(global: &GlobalArgs, args: &GenerateArgs, shell: &Shell) -> Result<()
         })?,
     };
     drop(project);
+    super::keep_buildable(&ws, &config.docs.root(), args.yes, shell)?;
     let mut answers = match &args.answers {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {

@@ -50,6 +50,10 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
         ));
     }
 
+    super::keep_buildable(&ws, &cfg.docs.root(), args.yes, shell)?;
+    // A killed run's temporary file beside the configuration goes too,
+    // even when there is nothing to write there.
+    specplan_core::write::sweep(&ws.jail, &ws.root);
     write_config(&ws, &loaded.source, &cfg, args.config_in_cargo, shell)?;
     // The configuration now holds the domains it had and the new ones; the
     // index lists them all.
@@ -64,6 +68,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
     for d in &cfg.domains {
         for sub in ["requirements", "workflows"] {
             let dir = docs_root.join(&d.name).join(sub);
+            specplan_core::write::sweep(&ws.jail, &dir);
             if !ws.jail.is_dir(dir.as_std_path()) {
                 ws.jail.create_dir_all(dir.as_std_path()).map_err(|e| {
                     CliError::Usage(format!("could not create `{}`: {e}", ws.relative(&dir)))

@@ -46,6 +46,44 @@ fn load_workspace(global: &GlobalArgs) -> Result<Workspace, CliError> {
     Ok(Workspace::load(global.manifest_path.as_deref(), &cwd)?)
 }
 
+/// Before the tool creates `folder` (workspace-relative): when a `members`
+/// glob of the root manifest would adopt it and break `cargo build`, the
+/// folder is added to `[workspace] exclude` if the person agrees (at the
+/// prompt, or with `--yes`); otherwise nothing is written and they are told
+/// the line to add.
+fn keep_buildable(ws: &Workspace, folder: &str, yes: bool, shell: &Shell) -> Result<(), CliError> {
+    use specplan_core::members;
+    let Some(hit) = members::adopted_by_members(ws, folder) else {
+        return Ok(());
+    };
+    let agreed = yes
+        || (shell.is_interactive()
+            && dialoguer::Confirm::new()
+                .with_prompt(format!(
+                    "`{}/` would become a member of the workspace through its `members` entry `{}` and break `cargo build`. Add it to `exclude` in Cargo.toml?",
+                    hit.folder, hit.pattern
+                ))
+                .default(true)
+                .interact()
+                .map_err(|e| CliError::Usage(format!("prompt failed: {e}")))?);
+    if !agreed {
+        return Err(CliError::Usage(format!(
+            "`{}/` would break the workspace's build; nothing was written: {} (or pass `--yes` to let cargo-specplan add it)",
+            hit.folder,
+            hit.help()
+        )));
+    }
+    members::exclude(ws, &hit).map_err(CliError::Usage)?;
+    shell.status(
+        "Updating",
+        format!(
+            "Cargo.toml: `{}` added to [workspace] exclude, so that `members = [\"{}\"]` does not take it for a package",
+            hit.folder, hit.pattern
+        ),
+    );
+    Ok(())
+}
+
 /// Loads the configuration; an invalid one stops the command (exit 2).
 fn load_config(ws: &Workspace) -> Result<specplan_core::config::Loaded, CliError> {
     specplan_core::config::load(ws).map_err(|d| CliError::Config {

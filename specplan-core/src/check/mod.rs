@@ -106,7 +106,8 @@ pub fn run(
 /// Gives byte offsets to spans that only know their line and column, so
 /// every diagnostic can show its source line.
 fn fill_spans(ws: &Workspace, diags: &mut [Diagnostic]) {
-    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    let mut texts: HashMap<String, Option<(String, specplan_ids::lines::LineIndex)>> =
+        HashMap::new();
     for d in diags.iter_mut() {
         let (Some(file), Some(span)) = (&d.file, d.span) else {
             continue;
@@ -118,15 +119,19 @@ fn fill_spans(ws: &Workspace, diags: &mut [Diagnostic]) {
             ws.jail
                 .read_to_string(std::path::Path::new(file), crate::source::MAX_FILE_BYTES)
                 .ok()
+                .map(|text| {
+                    let lines = specplan_ids::lines::LineIndex::new(&text);
+                    (text, lines)
+                })
         });
-        let Some(text) = text else { continue };
-        if let Some(start) = crate::diag::byte_offset(text, span.line, span.column) {
+        let Some((text, lines)) = text else { continue };
+        if let Some(start) = lines.offset(text, span.line, span.column) {
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             // Underline the word that starts there.
             let end = text[start..line_end]
                 .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
                 .map_or(line_end, |i| start + i.max(1));
-            d.span = Some(Span::from_bytes(text, start, end));
+            d.span = Some(Span::from_bytes_indexed(text, lines, start, end));
         }
     }
 }

@@ -568,13 +568,41 @@ pub struct Approval {
     pub forced: Option<GateRefusal>,
 }
 
-/// The version an approval gives: `1.0.0` for a `0.x` draft, the next minor
-/// for a changed approved document.
-fn approved_version(old: &str) -> String {
-    match semver::Version::parse(old.trim()) {
-        Ok(v) if v.major == 0 => "1.0.0".to_string(),
-        Ok(v) => format!("{}.{}.0", v.major, v.minor + 1),
-        Err(_) => "1.0.0".to_string(),
+/// The version an approval gives: `1.0.0` for a `0.x` draft, the release
+/// of a pre-release (`1.2.0-rc.1` → `1.2.0`), the next minor for a changed
+/// approved document. Never lower than `old`.
+fn approved_version(old: &semver::Version) -> semver::Version {
+    if old.major == 0 {
+        semver::Version::new(1, 0, 0)
+    } else if !old.pre.is_empty() {
+        semver::Version::new(old.major, old.minor, old.patch)
+    } else {
+        semver::Version::new(old.major, old.minor + 1, 0)
+    }
+}
+
+/// The edit that sets a meta value's own token to `new` and keeps a
+/// person's words around it: the token `leading` finds is replaced; a value
+/// without one gets `new` in front of what was written, never instead of it.
+fn meta_edit(
+    text: &str,
+    range: &std::ops::Range<usize>,
+    leading: Option<std::ops::Range<usize>>,
+    new: &str,
+) -> (std::ops::Range<usize>, String) {
+    let written = &text[range.clone()];
+    match leading {
+        Some(r) => (range.start + r.start..range.start + r.end, new.to_string()),
+        None if written.trim().is_empty() => {
+            // An empty value sits right after the label: keep a space.
+            let sep = if text[..range.start].ends_with(' ') {
+                ""
+            } else {
+                " "
+            };
+            (range.clone(), format!("{sep}{new}"))
+        }
+        None => (range.start..range.start, format!("{new} — ")),
     }
 }
 
@@ -631,21 +659,39 @@ pub fn approve(
             forced,
         });
     }
-    let new_version = approved_version(&old_version);
+    let text = &doc.text;
+    let value = |e: &crate::spec::MetaEntry| &text[e.value_range.clone()];
+    let version_token = crate::spec::leading_version(value(version));
+    let new_version = version_token
+        .as_ref()
+        .map_or_else(
+            || semver::Version::new(1, 0, 0),
+            |(v, _)| approved_version(v),
+        )
+        .to_string();
     let mut edits = vec![
-        (status.value_range.clone(), "Approved".to_string()),
-        (updated.value_range.clone(), today.to_string()),
-        (version.value_range.clone(), new_version.clone()),
+        meta_edit(
+            text,
+            &status.value_range,
+            crate::spec::Status::leading(value(status)).map(|(_, r)| r),
+            "Approved",
+        ),
+        meta_edit(
+            text,
+            &updated.value_range,
+            crate::spec::leading_date(value(updated)),
+            today,
+        ),
+        meta_edit(
+            text,
+            &version.value_range,
+            version_token.map(|(_, r)| r),
+            &new_version,
+        ),
     ];
     edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     let mut text = doc.text.clone();
     for (range, value) in edits {
-        // An empty value sits right after the label: keep a space.
-        let value = if range.is_empty() && !text[..range.start].ends_with(' ') {
-            format!(" {value}")
-        } else {
-            value
-        };
         text.replace_range(range, &value);
     }
     write_atomic(&project.ws.jail, &project.abs(&doc.path), &text)?;
@@ -892,10 +938,11 @@ mod tests {
 
     #[test]
     fn versions_on_approval() {
-        assert_eq!(approved_version("0.1.0"), "1.0.0");
-        assert_eq!(approved_version("1.0.0"), "1.1.0");
-        assert_eq!(approved_version("2.3.4"), "2.4.0");
-        assert_eq!(approved_version("x"), "1.0.0");
+        let approved = |v: &str| approved_version(&semver::Version::parse(v).unwrap()).to_string();
+        assert_eq!(approved("0.1.0"), "1.0.0");
+        assert_eq!(approved("1.0.0"), "1.1.0");
+        assert_eq!(approved("2.3.4"), "2.4.0");
+        assert_eq!(approved("1.2.0-rc.1"), "1.2.0");
     }
 
     #[test]

@@ -190,9 +190,23 @@ impl Status {
         Status::Deprecated,
     ];
 
-    /// Exactly one of `Draft`, `In Review`, `Approved`, `Deprecated`.
+    /// The status a meta value begins with: one of `Draft`, `In Review`,
+    /// `Approved`, `Deprecated`, alone or followed by a person's note
+    /// (`Draft — note from Bob`).
     pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s.trim())
+        Status::leading(s).map(|(status, _)| status)
+    }
+
+    /// The status a meta value begins with and the byte range of its words
+    /// in `s`, so that an edit replaces only them and keeps the note after.
+    pub fn leading(s: &str) -> Option<(Status, Range<usize>)> {
+        let start = meta_value_start(s);
+        let rest = &s[start..];
+        Status::ALL.into_iter().find_map(|status| {
+            let word = status.as_str();
+            let after = rest.strip_prefix(word)?;
+            ends_token(after).then(|| (status, start..start + word.len()))
+        })
     }
 
     pub fn as_str(self) -> &'static str {
@@ -203,6 +217,46 @@ impl Status {
             Status::Deprecated => "Deprecated",
         }
     }
+}
+
+/// Where a meta value's first token starts: after white space and the
+/// Markdown that may wrap it (`` `1.0.0` ``, `*Draft*`).
+fn meta_value_start(s: &str) -> usize {
+    s.len()
+        - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '`' | '*' | '_'))
+            .len()
+}
+
+/// Whether a token ends where `after` begins: at the end of the value or
+/// before anything that is not part of a word or version.
+fn ends_token(after: &str) -> bool {
+    after
+        .chars()
+        .next()
+        .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '+')))
+        || after.starts_with(". ")
+        || after == "."
+}
+
+/// The semantic version a `Version` value begins with (`2.3.0 (see
+/// changelog)` is 2.3.0) and its byte range in `s`.
+pub fn leading_version(s: &str) -> Option<(semver::Version, Range<usize>)> {
+    let start = meta_value_start(s);
+    let rest = &s[start..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
+        .unwrap_or(rest.len());
+    let token = rest[..len].trim_end_matches('.');
+    let version = semver::Version::parse(token).ok()?;
+    Some((version, start..start + token.len()))
+}
+
+/// The `YYYY-MM-DD` date a `Last Updated` value begins with, and its byte
+/// range in `s`.
+pub fn leading_date(s: &str) -> Option<Range<usize>> {
+    let start = meta_value_start(s);
+    let token = s.get(start..start + 10)?;
+    (crate::date::is_valid(token) && ends_token(&s[start + 10..])).then(|| start..start + 10)
 }
 
 /// One `**Key:** value` line.
@@ -874,6 +928,9 @@ pub struct Document {
     /// The document's text; every range indexes it.
     #[serde(skip)]
     pub text: String,
+    /// Where `text`'s lines start, built on the first span asked for.
+    #[serde(skip)]
+    pub lines: std::sync::OnceLock<specplan_ids::lines::LineIndex>,
     /// The first H1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Title>,
@@ -932,7 +989,10 @@ impl Document {
 
     /// The [`Span`](crate::diag::Span) of a range of this document.
     pub fn span(&self, range: &Range<usize>) -> crate::diag::Span {
-        crate::diag::Span::from_bytes(&self.text, range.start, range.end)
+        let lines = self
+            .lines
+            .get_or_init(|| specplan_ids::lines::LineIndex::new(&self.text));
+        crate::diag::Span::from_bytes_indexed(&self.text, lines, range.start, range.end)
     }
 
     /// Where the rules point when something is missing from the whole

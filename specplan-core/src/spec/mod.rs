@@ -271,6 +271,7 @@ pub fn parse_document(rel: &str, text: &str, ctx: &Context) -> Document {
         domain,
         prefix,
         text: text.to_string(),
+        lines: Default::default(),
         title: None,
         meta: Meta::default(),
         navigation: Vec::new(),

@@ -1243,3 +1243,26 @@ fn missing_root_and_unreadable_files() {
         Some("docs/en/specifications/a/requirements/requirements.md")
     );
 }
+
+#[test]
+fn meta_values_keep_a_persons_note() {
+    use crate::spec::{Status, leading_date, leading_version};
+    assert_eq!(
+        Status::leading("Draft — note from Bob"),
+        Some((Status::Draft, 0..5))
+    );
+    assert_eq!(
+        Status::leading(" `In Review`"),
+        Some((Status::InReview, 2..11))
+    );
+    assert_eq!(Status::parse("Drafted"), None);
+    assert_eq!(Status::parse("Approved."), Some(Status::Approved));
+    let (v, r) = leading_version("2.3.0 (see changelog)").unwrap();
+    assert_eq!((v.to_string(), r), ("2.3.0".to_string(), 0..5));
+    assert_eq!(leading_version("1.0.0-rc.1, cut").unwrap().1, 0..10);
+    assert!(leading_version("v2").is_none());
+    assert!(leading_version("2.3").is_none());
+    assert_eq!(leading_date("2026-01-15, after the workshop"), Some(0..10));
+    assert_eq!(leading_date("2026-01-150"), None);
+    assert_eq!(leading_date("2026-02-30"), None);
+}

@@ -378,4 +378,37 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
+
+    /// A workspace file named like a script URL is a relative link to that
+    /// file; any other scheme is never linked.
+    #[test]
+    fn links_are_web_relative_or_fragment_only() {
+        let base = LinkBase::Relative(String::new());
+        let href = base.code("javascript:document.title='x';<!--.rs", 3);
+        assert!(!href.starts_with("javascript:"), "{href}");
+        assert!(href.starts_with("javascript%3A"), "{href}");
+        assert!(safe_href(&href));
+        let html = a(&href, "x");
+        assert!(html.starts_with("<a href=\"javascript%3A"), "{html}");
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(!safe_href(bad), "{bad}");
+            assert_eq!(a(bad, "t"), "t");
+        }
+        for good in [
+            "https://x.io/a#L1",
+            "http://x",
+            "../a/b.rs#L2",
+            "#req-1",
+            "a/b:c.rs",
+        ] {
+            assert!(safe_href(good), "{good}");
+        }
+        assert!(!super::super::is_web_url("javascript:alert(1)"));
+        assert!(super::super::is_web_url("https://github.com/o/r/blob/main"));
+    }
 }

@@ -276,7 +276,7 @@ fn loc(doc: &Document, range: &std::ops::Range<usize>, anchor: &str) -> DocLoc {
 
 /// The line of byte `at` in `doc`.
 fn line_of(doc: &Document, at: usize) -> usize {
-    crate::diag::line_col(&doc.text, at.min(doc.text.len())).0
+    doc.span(&(at..at)).line
 }
 
 /// For each definition of `owner_kind` in documents of `doc_kind`: the IDs

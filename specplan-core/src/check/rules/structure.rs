@@ -67,18 +67,22 @@ fn meta(doc: &Document, out: &mut Vec<Diagnostic>) {
             Some(e) => {
                 let value = e.value.trim();
                 let problem = match field {
-                    MetaField::Version => semver::Version::parse(value).err().map(|_| {
-                        (
-                            format!("`{value}` is not a semantic version"),
-                            "write e.g. `1.2.0`",
-                        )
-                    }),
-                    MetaField::LastUpdated => (!crate::date::is_valid(value)).then(|| {
-                        (
-                            format!("`{value}` is not a date"),
-                            "write the date as YYYY-MM-DD",
-                        )
-                    }),
+                    MetaField::Version => {
+                        crate::spec::leading_version(value).is_none().then(|| {
+                            (
+                                format!("`{value}` is not a semantic version"),
+                                "write e.g. `1.2.0`",
+                            )
+                        })
+                    }
+                    MetaField::LastUpdated => {
+                        crate::spec::leading_date(value).is_none().then(|| {
+                            (
+                                format!("`{value}` is not a date"),
+                                "write the date as YYYY-MM-DD",
+                            )
+                        })
+                    }
                     MetaField::Status => crate::spec::Status::parse(value).is_none().then(|| {
                         (
                             format!("`{value}` is not a status"),
