@@ -312,3 +312,137 @@ fn html_report_in_a_headless_browser() {
         "the empty-state message is hidden"
     );
 }
+
+/// A workspace file named like a `javascript:` URL, and script in a title
+/// and in a handler's name: loaded in Chromium (through a page that frames
+/// the report, with file access between the two), every link of the report
+/// resolves — by the browser's own URL parser — to `file:`, `http:` or
+/// `https:`, the title's markup makes no element, and clicking every link
+/// whose scheme could run script (there must be none) runs nothing.
+#[test]
+fn html_report_payloads_stay_inert_in_a_headless_browser() {
+    let browser = match chromium() {
+        Ok(b) => b,
+        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("the browser test must run in CI: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let (tmp, dir) = fixture();
+    std::fs::write(
+        dir.join("src/javascript:document.title='pwned';<!--.rs"),
+        "#[implements(\"FR-NOTES-02\")]\npub fn evil() {}\n",
+    )
+    .unwrap();
+    let req = dir.join("docs/en/specifications/notes/requirements/requirements.md");
+    let text = std::fs::read_to_string(&req).unwrap();
+    let text = text.replacen(
+        "FR-NOTES-02",
+        "FR-NOTES-02: <img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>",
+        1,
+    );
+    std::fs::write(&req, text).unwrap();
+    let out = specplan(
+        &dir,
+        &[
+            "trace",
+            "--format",
+            "html",
+            "-o",
+            "target/specplan/trace.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = dir.join("target/specplan/trace.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(!html.contains("href=\"javascript:"), "{html}");
+    assert!(!html.contains("<script>document.title"), "{html}");
+
+    let harness = dir.join("target/specplan/harness.html");
+    std::fs::write(
+        &harness,
+        r#"<!doctype html><title>harness</title><pre id="out">pending</pre>
+<iframe id="f" src="trace.html"></iframe>
+<script>
+const f = document.getElementById('f');
+f.addEventListener('load', () => {
+  const d = f.contentDocument;
+  const before = d.title;
+  const links = [...d.querySelectorAll('a[href]')];
+  const schemes = [...new Set(links.map(a => a.protocol))].sort();
+  const bad = links.filter(a => !['file:', 'http:', 'https:'].includes(a.protocol));
+  const payload = links.filter(a => a.getAttribute('href').includes('javascript'));
+  // Clicking a link whose scheme could run script: there must be none,
+  // but if there were, its script would change the title.
+  for (const a of bad) a.click();
+  setTimeout(() => {
+    document.getElementById('out').textContent = JSON.stringify({
+      links: links.length, schemes, bad: bad.map(a => a.getAttribute('href')),
+      payload: payload.map(a => a.getAttribute('href')),
+      injected: [...d.querySelectorAll('script:not([type="application/json"]), [onerror], img')]
+        .filter(e => e.outerHTML.includes('pwned')).length,
+      title_before: before, title_after: d.title, top: document.title,
+    });
+  }, 200);
+});
+</script>"#,
+    )
+    .unwrap();
+    let profile = tmp.path().join("chromium-profile");
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-first-run",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=3000",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", harness.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let json = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("no result: {dom}"));
+    let json = json
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let r: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert!(r["links"].as_u64().unwrap() > 3, "{r}");
+    assert_eq!(r["bad"], serde_json::json!([]), "{r}");
+    for s in r["schemes"].as_array().unwrap() {
+        assert!(
+            ["file:", "http:", "https:"].contains(&s.as_str().unwrap()),
+            "{r}"
+        );
+    }
+    // The payload file is listed, as a link to a file of that name.
+    let payload = r["payload"].as_array().unwrap();
+    assert!(
+        !payload.is_empty(),
+        "the payload file is not in the report: {r}"
+    );
+    assert!(
+        payload[0].as_str().unwrap().contains("javascript%3A"),
+        "{r}"
+    );
+    assert_eq!(r["injected"], 0, "the title's markup became elements: {r}");
+    assert_ne!(r["title_after"], "pwned", "{r}");
+    assert_eq!(r["title_before"], r["title_after"], "{r}");
+    assert_ne!(r["top"], "pwned", "{r}");
+}

@@ -184,8 +184,7 @@ pub fn load(ws: &Workspace) -> Result<Loaded, Diagnostic> {
     let file = ws.root.join(FILE_NAME);
     if ws.jail.is_file(file.as_std_path()) {
         let text = read(&file, ws)?;
-        let config = parse(&text, FILE_NAME)?;
-        validate(&config, &text, FILE_NAME)?;
+        let config = parse_valid(&text, FILE_NAME)?;
         return Ok(Loaded {
             config,
             source: Source::File(file),
@@ -236,6 +235,14 @@ pub fn parse(text: &str, rel: &str) -> Result<Config, Diagnostic> {
             rule: "invalid-config".into(),
             ..d
         })
+}
+
+/// Parses `specplan.toml` text and checks what serde cannot (paths,
+/// domain names, prefixes, duplicates): the configuration `load` accepts.
+pub fn parse_valid(text: &str, rel: &str) -> Result<Config, Diagnostic> {
+    let config = parse(text, rel)?;
+    validate(&config, text, rel)?;
+    Ok(config)
 }
 
 /// Checks what serde cannot: domain names, prefixes, duplicates.

@@ -942,6 +942,38 @@ pub fn propose(ws: &Workspace, files: &Files) -> Vec<Domain> {
     domains
 }
 
+/// How many domains are proposed at most: a person confirms each one, and a
+/// backend with more feature areas than this names them with `--domain`.
+pub const MAX_PROPOSED: usize = 12;
+
+/// Keeps the [`MAX_PROPOSED`] domains with the most evidence (they come
+/// ranked from [`propose`]) and says which were set aside, so that a router
+/// of 2,000 one-off paths does not make 2,000 domains.
+pub fn cap(domains: &mut Vec<Domain>) -> Option<crate::diag::Diagnostic> {
+    if domains.len() <= MAX_PROPOSED {
+        return None;
+    }
+    let rest = domains.split_off(MAX_PROPOSED);
+    let mut named: Vec<&str> = rest.iter().take(10).map(|d| d.name.as_str()).collect();
+    if rest.len() > named.len() {
+        named.push("…");
+    }
+    Some(
+        crate::diag::Diagnostic::new(
+            "domains-capped",
+            crate::diag::Level::Note,
+            format!(
+                "{} more domain candidates with less evidence were not proposed: {}",
+                rest.len(),
+                named.join(", ")
+            ),
+        )
+        .with_help(
+            "choose the domains yourself with `cargo specplan init --domain NAME` (repeatable)",
+        ),
+    )
+}
+
 fn strip_cargo_prefix(name: &str) -> String {
     name.strip_prefix("cargo-").unwrap_or(name).to_string()
 }
@@ -1049,6 +1081,29 @@ mod tests {
         );
         assert_eq!(slugify("User_Profile"), "user-profile");
         assert_eq!(slugify("2fa"), "app-2fa");
+    }
+
+    #[test]
+    fn proposals_are_capped_and_the_rest_named() {
+        let mut ds: Vec<Domain> = (0..2000)
+            .map(|i| Domain {
+                name: format!("r{i}"),
+                prefix: format!("R{i}"),
+                evidence: vec![format!("route GET /r{i} (src/main.rs:{i})")],
+            })
+            .collect();
+        let note = cap(&mut ds).unwrap();
+        assert_eq!(ds.len(), MAX_PROPOSED);
+        assert_eq!(ds[0].name, "r0");
+        assert!(
+            note.message.starts_with("1988 more domain candidates"),
+            "{}",
+            note.message
+        );
+        assert!(note.message.ends_with(", …"), "{}", note.message);
+        let mut few = ds[..3].to_vec();
+        assert!(cap(&mut few).is_none());
+        assert_eq!(few.len(), 3);
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub fn inspect(ws: &Workspace) -> Inspection {
     let architecture = layout::architecture(ws, &files);
     let folders = layout::folder_tree(ws, &files);
     let mut env = env::env_vars(ws, &files);
-    let domains = domains::propose(ws, &files);
+    let mut domains = domains::propose(ws, &files);
+    let capped = domains::cap(&mut domains);
     let rust_files = files
         .files
         .iter()
@@ -43,6 +44,7 @@ pub fn inspect(ws: &Workspace) -> Inspection {
     diagnostics.extend(files.diagnostics.iter().cloned());
     diagnostics.append(&mut stack.diagnostics);
     diagnostics.append(&mut env.diagnostics);
+    diagnostics.extend(capped);
     diag::sort(&mut diagnostics);
     Inspection {
         stack,

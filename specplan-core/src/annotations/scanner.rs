@@ -128,15 +128,30 @@ impl Candidates {
         if c.words.is_empty() && c.aliases.is_empty() && !c.unsure {
             return None;
         }
+        // Rust's white space includes five non-ASCII characters the byte
+        // lexer does not read as such (found by fuzzing:
+        // `#[implements\u{2028}()]` was missed): syn reads such a file.
+        c.unsure |= has_unicode_white_space(b);
         c.words.sort_unstable();
         c.aliases.sort_by_key(|a| a.at);
         Some(c)
     }
 }
 
+/// Whether `b` holds one of Rust's non-ASCII white-space characters
+/// (`Pattern_White_Space`: U+0085, U+200E, U+200F, U+2028, U+2029).
+fn has_unicode_white_space(b: &[u8]) -> bool {
+    memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
+        || memchr::memchr_iter(0xE2, b)
+            .any(|i| matches!(b.get(i + 1..i + 3), Some([0x80, 0x8E | 0x8F | 0xA8 | 0xA9])))
+}
+
 fn occurrence(b: &[u8], s: usize, e: usize) -> Option<Occurrence> {
     if s > 0 && IDENT[b[s - 1] as usize] {
         return None;
+    }
+    if has_unicode_white_space(&b[e..b.len().min(e + 3)]) {
+        return Some(Occurrence::Unsure);
     }
     if e >= b.len() || IDENT[b[e] as usize] {
         return None;
@@ -1070,7 +1085,16 @@ fn hand_cfg_attr(
                 mine.push((kind, ids, alias.map(|_| name.to_string())));
                 end
             }
-            None => skip_meta_rest(b, r)?,
+            // Another attribute: a path, a path with a delimited list, or
+            // `path = expression`, as syn's `Meta` reads it. Anything else
+            // is not an attribute syn accepts (`e f()`, `a()("")`, found by
+            // fuzzing): the attribute goes to syn.
+            None => match next_token(b, r)? {
+                (Tok::Punct(b',' | b')'), _, _) => r,
+                (Tok::Punct(b'(' | b'[' | b'{'), s, _) => skip_group(b, s)?,
+                (Tok::Punct(b'='), _, e) => skip_meta_rest(b, e)?,
+                _ => return Ok(None),
+            },
         };
         match next_token(b, end)? {
             (Tok::Punct(b','), _, e) => q = e,
@@ -1411,7 +1435,10 @@ pub(crate) fn scan(
     candidates: &Candidates,
 ) -> Result<Vec<Annotation>, Fallback> {
     if candidates.unsure {
-        return fail(0, "an alias the byte search cannot read");
+        return fail(
+            0,
+            "an alias the byte search cannot read, or non-ASCII white space",
+        );
     }
     let mut potential = Aliases::default();
     for a in &candidates.aliases {
@@ -1664,10 +1691,10 @@ impl Scanner<'_, '_> {
     }
 
     fn close(&mut self, c: u8, s: usize) -> Result<(), Fallback> {
-        let Some(f) = self.frames.pop() else {
+        let Some(top) = self.frames.last() else {
             return fail(s, "unbalanced closing delimiter");
         };
-        let expected = match f.open {
+        let expected = match top.open {
             b'{' => b'}',
             b'(' => b')',
             _ => b']',
@@ -1675,6 +1702,20 @@ impl Scanner<'_, '_> {
         if c != expected {
             return fail(s, "mismatched closing delimiter");
         }
+        // An item still pending in the frame being closed ends here. Its
+        // container is that frame, so it is tried while the frame is still
+        // on the stack (found by fuzzing: tried after the pop, the
+        // container lookup read past the stack).
+        if top.attr.is_none() {
+            let depth = self.frames.len();
+            if self.pendings.last().is_some_and(|p| p.depth >= depth) {
+                self.attempt(Term::Close(s))?;
+            }
+            if self.pendings.last().is_some_and(|p| p.depth >= depth) {
+                return fail(s, "an item left open at a closing delimiter");
+            }
+        }
+        let f = self.frames.pop().expect("looked at above");
         // After a body, the next item begins; after a const generic
         // argument (`Foo<{ N }>`, `Foo<A, { N }, B>`) the header goes on.
         self.header = if c == b'}' && !self.const_generic_close(s) {
@@ -1692,14 +1733,6 @@ impl Scanner<'_, '_> {
             if interesting && !a.inner {
                 self.interesting_attr()?;
             }
-            return Ok(());
-        }
-        if self
-            .pendings
-            .last()
-            .is_some_and(|p| p.depth > self.frames.len())
-        {
-            self.attempt(Term::Close(s))?;
         }
         Ok(())
     }

@@ -1391,3 +1391,33 @@ fn real_code_with_inserted_annotations_matches_the_oracle() {
     }
     assert!(mismatches.is_empty());
 }
+
+/// Inputs the fuzzer (specplan-fuzz, `annotation_scanner`) found where the
+/// fast scanner and the syn walk disagreed, or the scanner panicked.
+#[track_caller]
+fn agree(text: &str) -> Vec<Annotation> {
+    let o = oracle(text);
+    let scanned = super::scan_text("f.rs", text).unwrap();
+    assert_eq!(scanned, o, "{text:?}");
+    o
+}
+
+#[test]
+fn fuzz_findings_agree_with_syn() {
+    // Rust's non-ASCII white space between the path and its list.
+    let found = agree("#[implements\u{2028}()]struct y{}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    agree("#[implements(\"FR-A-01\")]\u{2029}fn f() {}\u{85}");
+    // cfg_attr lists that syn does not read as attributes.
+    assert!(agree("#[cfg_attr(y,implements(\"\"),e f())]fn m(){}").is_empty());
+    assert!(agree("#[cfg_attr(a,a()(\"\"),verifies(\"\"))]fn h(){}").is_empty());
+    agree("#[cfg_attr(a,doc = \"x\",implements(\"FR-A-01\"),b[1])]fn h(){}");
+    // An attribute on nothing at the end of a block: the scanner read past
+    // its frame stack (a panic) before.
+    // Not a file syn parses: whatever the scan says, it does not panic.
+    let _ = super::scan_text("f.rs", "{#[verifies()]}");
+    let _ = super::scan_text("f.rs", "fn f() {#[verifies()]}\n");
+    // An item still pending when its block closes.
+    let pending = "fn f() {\n    let _ = {\n        #[implements(\"FR-A-01\")]\n        x\n    };\n}\nfn g() { match 1 { #[verifies(\"FR-A-02\")] _ => {} } }\n";
+    agree(pending);
+}
