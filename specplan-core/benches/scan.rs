@@ -18,6 +18,12 @@
 //! timed on its own. Last, untimed, it checks the scan found every generated
 //! annotation and agrees with the full `syn` walk on every file.
 //!
+//! Then the routed case ([`generate_routed`]): 24 crates that depend on
+//! axum, 1,000+ files, 790 routes in routers spread over the crates and
+//! nested by an app crate; the whole `check` against rg, and its peak
+//! memory alone.
+//!
+//! `SPECPLAN_BENCH_CASE=plain|routed` runs one case only;
 //! `SPECPLAN_BENCH_RUNS` sets the number of timed runs (default 9);
 //! `SPECPLAN_BENCH_ORACLE=0` skips the comparison with the full `syn` walk.
 
@@ -474,6 +480,209 @@ fn generate(root: &Path) -> Tree {
     tree
 }
 
+/// The routed case: a backend of 24 crates that depend on axum, each with
+/// a router in `routes.rs` registering the handlers of its `handlers`
+/// layer (handlers in about one file in four), nested under `/api/<crate>`
+/// by an `app` crate's `main`. Returns the tree and the number of routes.
+fn generate_routed(root: &Path) -> (Tree, usize) {
+    const CRATES: usize = 24;
+    const ROUTED_FILES_PER_LAYER: usize = 11;
+    const HANDLERS_PER_FILE: usize = 11;
+    let mut tree = Tree::default();
+    let mut rng = Rng(0xA11CE);
+    let names: Vec<String> = (0..CRATES)
+        .map(|i| format!("{}{}", DOMAINS[i % DOMAINS.len()], i / DOMAINS.len()))
+        .collect();
+    let mut members: Vec<String> = names.iter().map(|d| format!("\"crates/{d}\"")).collect();
+    members.push("\"app\"".into());
+    write(
+        root,
+        "Cargo.toml",
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+        &mut tree,
+    );
+    let mut routes = 0;
+    let mut app_deps = String::new();
+    let mut app_nests = String::new();
+    for (ci, name) in names.iter().enumerate() {
+        let domain = DOMAINS[ci % DOMAINS.len()];
+        write(
+            root,
+            &format!("crates/{name}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nserde = \"1\"\n"
+            ),
+            &mut tree,
+        );
+        let _ = writeln!(app_deps, "{name} = {{ path = \"../crates/{name}\" }}");
+        let _ = writeln!(
+            app_nests,
+            "        .nest(\"/api/{name}\", {name}::routes::router())"
+        );
+        let mut lib = String::from("pub mod routes;\n");
+        let mut router = String::from(
+            "//! The HTTP routes of this crate.\n\nuse axum::routing::{delete, get, post, put};\nuse axum::Router;\n\nuse crate::handlers;\n\npub fn router() -> Router {\n    Router::new()\n",
+        );
+        for layer in LAYERS {
+            let _ = writeln!(lib, "pub mod {layer};");
+            let mut modrs = String::new();
+            for i in 0..ROUTED_FILES_PER_LAYER {
+                let _ = writeln!(modrs, "pub mod {layer}_{i:02};");
+                let annotated = rng.chance(20);
+                let (mut text, n) = rust_file(&mut rng, domain, layer, annotated);
+                if layer == "handlers" && i % 4 == 0 {
+                    text.push_str("\nuse axum::{extract::Path, Json};\n");
+                    for h in 0..HANDLERS_PER_FILE {
+                        let _ = write!(
+                            text,
+                            "\npub async fn route_{h}(Path(id): Path<u64>) -> Json<Vec<u64>> {{\n    Json(vec![id])\n}}\n"
+                        );
+                        let method = ["get", "post", "put", "delete"][rng.below(4)];
+                        let _ = writeln!(
+                            router,
+                            "        .route(\"/r{i}/{h}/{{id}}\", {method}(handlers::{layer}_{i:02}::route_{h}))"
+                        );
+                        routes += 1;
+                    }
+                }
+                tree.annotations += n;
+                tree.annotated_files += usize::from(n > 0);
+                tree.rs_files += 1;
+                write(
+                    root,
+                    &format!("crates/{name}/src/{layer}/{layer}_{i:02}.rs"),
+                    &text,
+                    &mut tree,
+                );
+            }
+            write(
+                root,
+                &format!("crates/{name}/src/{layer}/mod.rs"),
+                &modrs,
+                &mut tree,
+            );
+            tree.rs_files += 1;
+        }
+        router.push_str("}\n");
+        write(
+            root,
+            &format!("crates/{name}/src/routes.rs"),
+            &router,
+            &mut tree,
+        );
+        write(root, &format!("crates/{name}/src/lib.rs"), &lib, &mut tree);
+        tree.rs_files += 2;
+    }
+    write(
+        root,
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\ntokio = \"1\"\n{app_deps}"
+        ),
+        &mut tree,
+    );
+    write(
+        root,
+        "app/src/main.rs",
+        &format!(
+            "#[tokio::main]\nasync fn main() {{\n    let app = axum::Router::new()\n{app_nests}        ;\n    let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}}\n"
+        ),
+        &mut tree,
+    );
+    tree.rs_files += 1;
+    for domain in DOMAINS {
+        write(
+            root,
+            &format!("docs/en/specifications/{domain}/requirements/requirements.md"),
+            &requirements_md(domain),
+            &mut tree,
+        );
+        tree.requirements += FRS + NFRS;
+    }
+    (tree, routes)
+}
+
+/// The routed case, timed: the whole `check` and `routes` against rg, and
+/// the peak memory of the check alone.
+fn routed_case(runs: usize, have_rg: bool) {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let root = tmp.path().canonicalize().unwrap();
+    let (tree, routes) = generate_routed(&root);
+    if let Ok(keep) = std::env::var("SPECPLAN_BENCH_KEEP") {
+        // Keep a copy of the generated tree to look at.
+        let _ = Command::new("cp").arg("-r").arg(&root).arg(&keep).status();
+    }
+    println!(
+        "\n== routed: {} .rs files over {} crates that depend on axum, {} lines, {routes} routes, {} annotations",
+        tree.rs_files, 25, tree.lines, tree.annotations
+    );
+    assert!(tree.rs_files >= 1000 && routes >= 700);
+    let ws = Workspace::load(Some(&root.join("Cargo.toml")), &root).expect("the workspace loads");
+    let loaded = specplan_core::config::load(&ws).expect("the configuration loads");
+    // Warm up, and check the routes are all found.
+    let files = source::walk_workspace(&ws);
+    let found = specplan_core::routes::extract(&ws, &files);
+    assert_eq!(
+        found.endpoints.len(),
+        routes,
+        "every generated route is found: {:?}",
+        found.unresolved
+    );
+    drop(found);
+    let peak_reset = reset_peak();
+    let mut checks = Vec::new();
+    let mut route_times = Vec::new();
+    let mut rgs = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let report =
+            specplan_core::check::run(&ws, &loaded, &specplan_core::check::Options::default())
+                .expect("the check runs");
+        checks.push(t.elapsed());
+        std::hint::black_box(report.diagnostics.len());
+        if have_rg {
+            let t = Instant::now();
+            rg_pass(&root);
+            rgs.push(t.elapsed());
+        }
+    }
+    let peak = peak_kib();
+    for _ in 0..runs {
+        let files = source::walk_workspace(&ws);
+        let t = Instant::now();
+        std::hint::black_box(specplan_core::routes::extract(&ws, &files).endpoints.len());
+        route_times.push(t.elapsed());
+    }
+    println!(
+        "  specplan check {:>9}  (of which routes alone {})",
+        ms(median(checks.clone())),
+        ms(median(route_times))
+    );
+    if have_rg {
+        println!(
+            "  rg -c -t rust 'implements\\(' {:>9}",
+            ms(median(rgs.clone()))
+        );
+        let ratio = median(checks).as_secs_f64() / median(rgs).as_secs_f64();
+        println!("  ratio          {ratio:.2}× rg (whole check; target ≤ 1.5×)");
+    }
+    match peak {
+        Some(kib) => println!(
+            "  peak memory    {:.1} MiB (VmHWM{}; target ≤ 64 MiB)",
+            kib as f64 / 1024.0,
+            if peak_reset {
+                ", reset before the timed runs"
+            } else {
+                ", whole process"
+            }
+        ),
+        None => println!("  peak memory    unknown (no /proc/self/status)"),
+    }
+}
+
 /// Peak resident memory of this process, from `/proc/self/status`.
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -552,6 +761,11 @@ fn main() {
         .unwrap_or(9)
         .max(1);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let case = std::env::var("SPECPLAN_BENCH_CASE").unwrap_or_default();
+    if case == "routed" {
+        routed_case(runs, rg_available());
+        return;
+    }
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let root = tmp.path().canonicalize().unwrap();
 
@@ -681,6 +895,10 @@ fn main() {
             }
         ),
         None => println!("  peak memory    unknown (no /proc/self/status)"),
+    }
+
+    if case != "plain" {
+        routed_case(runs, have_rg);
     }
 
     // Correctness, untimed.

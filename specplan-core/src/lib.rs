@@ -15,6 +15,7 @@ pub mod domains;
 pub mod inspect;
 pub mod lockfile;
 pub mod members;
+pub(crate) mod outline;
 pub mod pipeline;
 pub mod plan;
 pub mod region;

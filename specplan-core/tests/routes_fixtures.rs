@@ -443,3 +443,26 @@ fn a_pathological_module_graph_terminates_and_resolves() {
         set.endpoints
     );
 }
+
+/// Files reached while resolving are parsed as outlines; one is parsed
+/// again, whole, only when a body the outline left out is called with
+/// values (`paths::versioned("/users")`), and never otherwise.
+#[test]
+fn outlines_are_read_whole_only_when_a_left_out_body_is_called() {
+    let set = extract("axum-helper-args");
+    let ids: Vec<String> = set.endpoints.iter().map(|e| e.id()).collect();
+    assert_eq!(ids, ["GET /health", "GET /users"], "{:#?}", set.unresolved);
+    assert_eq!(set.parse_stats.reparsed, 1, "{:?}", set.parse_stats);
+    assert_eq!(set.parse_stats.parsed, 3, "{:?}", set.parse_stats);
+    // handlers.rs stays an outline: its bodies are never read.
+    assert_eq!(set.parse_stats.outlines, 1, "{:?}", set.parse_stats);
+    for name in [
+        "axum-multi-crate",
+        "axum-modules",
+        "actix-glob-reexports",
+        "rocket",
+    ] {
+        let set = extract(name);
+        assert_eq!(set.parse_stats.reparsed, 0, "{name}: {:?}", set.parse_stats);
+    }
+}

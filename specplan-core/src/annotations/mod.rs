@@ -52,7 +52,7 @@
 mod attrs;
 mod item;
 mod oracle;
-mod scanner;
+pub(crate) mod scanner;
 #[cfg(test)]
 mod tests;
 

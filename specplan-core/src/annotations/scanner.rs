@@ -470,7 +470,7 @@ fn blank_doc_comments(s: &mut [u8]) {
 }
 
 /// The end of the delimited group opening at `open`.
-fn skip_group(b: &[u8], open: usize) -> Result<usize, Fallback> {
+pub(crate) fn skip_group(b: &[u8], open: usize) -> Result<usize, Fallback> {
     let mut depth = 0usize;
     let mut q = open;
     loop {

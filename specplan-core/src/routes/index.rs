@@ -53,6 +53,9 @@ pub(crate) struct FileEntry {
 /// A parsed file.
 pub(crate) struct SrcFile {
     pub ast: syn::File,
+    /// Parsed from an outline: the bodies of functions that build no
+    /// router are empty here (see [`crate::outline`]).
+    pub outline: bool,
     /// `use` declarations per inline-module path within the file.
     scopes: HashMap<Vec<String>, Scope>,
 }
@@ -137,6 +140,12 @@ pub(crate) struct Index {
     resolving: RefCell<std::collections::HashSet<NameKey>>,
     /// Lookups made this run, against [`RESOLVE_BUDGET`].
     lookups: std::cell::Cell<usize>,
+    /// Which function bodies an outline keeps (`None`: files are parsed
+    /// whole).
+    keep_body: Option<Box<crate::outline::KeepBody>>,
+    /// Files parsed a second time, whole, because a body the outline left
+    /// out was needed after all.
+    pub reparsed: std::cell::Cell<usize>,
 }
 
 /// How many `(module, name)` lookups one run may make: far more than a
@@ -305,7 +314,16 @@ impl Index {
             resolved: RefCell::new(HashMap::new()),
             resolving: RefCell::new(std::collections::HashSet::new()),
             lookups: std::cell::Cell::new(0),
+            keep_body: None,
+            reparsed: std::cell::Cell::new(0),
         }
+    }
+
+    /// Parses files as outlines from now on: only the bodies `keep`
+    /// accepts (signature, body) are parsed.
+    pub(crate) fn with_outlines(mut self, keep: Box<crate::outline::KeepBody>) -> Index {
+        self.keep_body = Some(keep);
+        self
     }
 
     /// The text of a file, read once.
@@ -382,20 +400,65 @@ impl Index {
         if let Some(p) = self.parsed.borrow().get(&id) {
             return p.clone();
         }
-        let result = self.text(id).and_then(|text| {
-            match source::parse_rust(&self.files[id].walked, &text) {
-                Ok(ast) => {
-                    let scopes = collect_scopes(&ast);
-                    Some(Rc::new(SrcFile { ast, scopes }))
-                }
-                Err(d) => {
-                    self.diagnostics.borrow_mut().push(d);
-                    None
-                }
-            }
-        });
+        let outline = self.keep_body.as_deref();
+        let result = self
+            .text(id)
+            .and_then(|text| self.parse(id, &text, outline));
         self.parsed.borrow_mut().insert(id, result.clone());
         result
+    }
+
+    /// What was parsed so far, and how.
+    pub(crate) fn parse_stats(&self) -> super::ParseStats {
+        let parsed = self.parsed.borrow();
+        super::ParseStats {
+            parsed: parsed.len(),
+            outlines: parsed.values().flatten().filter(|s| s.outline).count(),
+            reparsed: self.reparsed.get(),
+        }
+    }
+
+    /// The file parsed whole: the cached tree when it is, else parsed again
+    /// without an outline (and cached instead), for a body that was left
+    /// out and is needed after all.
+    pub(crate) fn parsed_whole(&self, id: usize) -> Option<Rc<SrcFile>> {
+        let cached = self.parsed(id)?;
+        if !cached.outline {
+            return Some(cached);
+        }
+        self.reparsed.set(self.reparsed.get() + 1);
+        let result = self.text(id).and_then(|text| self.parse(id, &text, None));
+        self.parsed.borrow_mut().insert(id, result.clone());
+        result
+    }
+
+    fn parse(
+        &self,
+        id: usize,
+        text: &str,
+        keep: Option<&crate::outline::KeepBody>,
+    ) -> Option<Rc<SrcFile>> {
+        let outline = keep.and_then(|keep| crate::outline::blank_bodies(text, keep));
+        let parsed = match &outline {
+            Some(o) => source::parse_rust_text(o).or_else(|_| source::parse_rust_text(text)),
+            None => source::parse_rust_text(text),
+        };
+        match parsed {
+            Ok(ast) => {
+                let scopes = collect_scopes(&ast);
+                Some(Rc::new(SrcFile {
+                    ast,
+                    outline: outline.is_some(),
+                    scopes,
+                }))
+            }
+            Err(f) => {
+                self.diagnostics
+                    .borrow_mut()
+                    .push(source::failure_diagnostic(&self.files[id].walked, text, &f));
+                None
+            }
+        }
     }
 
     pub(crate) fn rel(&self, file: usize) -> &str {
@@ -835,13 +898,28 @@ impl Index {
         rc
     }
 
-    /// Calls `f` with the function's parts.
+    /// Calls `f` with the function's parts (its body may be an outline's
+    /// empty one: [`Index::with_fn_whole`] when the body is read).
     pub(crate) fn with_fn<R>(
         &self,
         f: &FnRef,
         cb: impl FnOnce(&FnView, &SrcFile) -> R,
     ) -> Option<R> {
         let src = self.parsed(f.loc.file)?;
+        Self::view_fn(&src, f, cb)
+    }
+
+    /// [`Index::with_fn`] with the function's body as written.
+    pub(crate) fn with_fn_whole<R>(
+        &self,
+        f: &FnRef,
+        cb: impl FnOnce(&FnView, &SrcFile) -> R,
+    ) -> Option<R> {
+        let src = self.parsed_whole(f.loc.file)?;
+        Self::view_fn(&src, f, cb)
+    }
+
+    fn view_fn<R>(src: &SrcFile, f: &FnRef, cb: impl FnOnce(&FnView, &SrcFile) -> R) -> Option<R> {
         let items = items_at(&src.ast, &f.loc.inline)?;
         let view = match &f.impl_ty {
             None => items.iter().find_map(|i| match i {
@@ -870,7 +948,7 @@ impl Index {
                 })?
             }
         };
-        Some(cb(&view, &src))
+        Some(cb(&view, src))
     }
 
     /// Calls `cb` with the item named by `r`.

@@ -208,6 +208,20 @@ pub struct RouteSet {
     pub diagnostics: Vec<Diagnostic>,
     /// JSON Schemas of the request and response types, by name.
     pub schemas: BTreeMap<String, Value>,
+    /// How the sources were parsed.
+    pub parse_stats: ParseStats,
+}
+
+/// How many files the extraction parsed, and how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    /// Files parsed (each once, unless counted in `reparsed` too).
+    pub parsed: usize,
+    /// Of those, parsed as outlines (bodies that build no router left out).
+    pub outlines: usize,
+    /// Outlines parsed a second time, whole, because a body left out was
+    /// called with values after all.
+    pub reparsed: usize,
 }
 
 /// The byte strings one of which a file that builds routers contains. Each
@@ -256,7 +270,14 @@ pub fn extract(ws: &Workspace, files: &Files) -> RouteSet {
 }
 
 fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
-    let ix = Index::new(ws, files);
+    // Files are parsed as outlines: the body of a function is kept when it
+    // names router vocabulary or returns a router, the only bodies the
+    // evaluation reads unprompted.
+    let body_needles = Prefilter::new(ROUTER_NEEDLES);
+    let sig_needles = Prefilter::new(eval::ROUTING_TYPE_NAMES);
+    let ix = Index::new(ws, files).with_outlines(Box::new(move |sig, body| {
+        body_needles.matches(body) || sig_needles.matches(sig)
+    }));
     let ev = Eval::new(&ix, Prefilter::new(ROUTER_NEEDLES));
     let filter = Prefilter::new(ROUTER_NEEDLES);
     let router_files = ix.matching(&filter);
@@ -440,6 +461,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
         unresolved,
         diagnostics,
         schemas: sg.defs,
+        parse_stats: ix.parse_stats(),
     }
 }
 

@@ -13,8 +13,6 @@ pub mod layout;
 
 use std::collections::BTreeMap;
 
-use memchr::memmem::Finder;
-
 use crate::diag::Diagnostic;
 use crate::source::{self, Files, WalkedFile};
 use crate::workspace::Workspace;
@@ -30,29 +28,30 @@ pub fn rust_sources<'a>(ws: &Workspace, files: &'a Files) -> Vec<&'a WalkedFile>
     out
 }
 
-/// A cheap test on a file's bytes: does it contain any of the needles?
+/// A cheap test on a file's bytes: does it contain any of the needles? One
+/// pass over the bytes for all of them (Aho-Corasick with its SIMD
+/// prefilter), not one pass per needle.
 pub(crate) struct Prefilter {
-    finders: Vec<Finder<'static>>,
+    automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Prefilter {
     pub(crate) fn new(needles: &[&'static str]) -> Prefilter {
         Prefilter {
-            finders: needles.iter().map(|n| Finder::new(n.as_bytes())).collect(),
+            automaton: aho_corasick::AhoCorasick::new(needles).ok(),
         }
     }
 
     pub(crate) fn from_owned(needles: &[String]) -> Prefilter {
         Prefilter {
-            finders: needles
-                .iter()
-                .map(|n| Finder::new(n.as_bytes()).into_owned())
-                .collect(),
+            automaton: aho_corasick::AhoCorasick::new(needles).ok(),
         }
     }
 
     pub(crate) fn matches(&self, text: &[u8]) -> bool {
-        self.finders.iter().any(|f| f.find(text).is_some())
+        // An automaton that could not be built (never for these needles)
+        // filters nothing out.
+        self.automaton.as_ref().is_none_or(|a| a.is_match(text))
     }
 }
 

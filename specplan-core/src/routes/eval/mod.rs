@@ -328,6 +328,23 @@ impl<'i> Eval<'i> {
             .is_some_and(|body| self.needles.matches(body.as_bytes()))
     }
 
+    /// Whether the outline left this function's body out: empty in the
+    /// tree, not in the text.
+    fn body_left_out(&self, f: &FnRef, view: &super::index::FnView<'_>) -> bool {
+        if !view.block.stmts.is_empty() {
+            return false;
+        }
+        let Some(text) = self.ix.text(f.loc.file) else {
+            return false;
+        };
+        let range = view.block.brace_token.span.join().byte_range();
+        text.get(range).is_some_and(|body| {
+            !body
+                .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+                .is_empty()
+        })
+    }
+
     fn id(&self) -> u32 {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
@@ -450,19 +467,25 @@ impl<'i> Eval<'i> {
             });
         }
         self.stack.borrow_mut().push(f.clone());
-        let out = self
-            .ix
-            .with_fn(f, |view, _src| {
-                // A body that never names a router, returns none and is given
-                // none cannot build one: not interpreted (handlers, services).
-                let given = args.iter().any(|a| !matches!(a, Val::Unknown(_)));
-                if given || routing_type(&view.sig.output) || self.mentions_routers(f, view) {
-                    self.eval_fn(f, view.sig, view.block, args)
-                } else {
-                    FnOut::empty()
-                }
-            })
-            .unwrap_or_else(FnOut::empty);
+        // A body that never names a router, returns none and is given none
+        // cannot build one: not interpreted (handlers, services). Such a
+        // body may have been left out of the file's outline; given values,
+        // it is read whole.
+        let given = args.iter().any(|a| !matches!(a, Val::Unknown(_)));
+        let wanted = self.ix.with_fn(f, |view, src| {
+            let wanted = given || routing_type(&view.sig.output) || self.mentions_routers(f, view);
+            (wanted, src.outline && self.body_left_out(f, view))
+        });
+        let out = match wanted {
+            Some((true, false)) => self
+                .ix
+                .with_fn(f, |view, _| self.eval_fn(f, view.sig, view.block, args)),
+            Some((true, true)) => self
+                .ix
+                .with_fn_whole(f, |view, _| self.eval_fn(f, view.sig, view.block, args)),
+            _ => None,
+        }
+        .unwrap_or_else(FnOut::empty);
         self.stack.borrow_mut().pop();
         let out = Rc::new(out);
         if memo_ok {
@@ -1365,6 +1388,12 @@ fn macro_idents(ts: &proc_macro2::TokenStream) -> Vec<String> {
 }
 
 /// Routers' type names, as return types say them.
+/// Names whose presence in a signature (bytes, before parsing) means the
+/// function may return something that routes: [`ROUTER_TYPES`] and warp's
+/// filters. A superset of what [`routing_type`] accepts.
+pub(crate) const ROUTING_TYPE_NAMES: &[&str] =
+    &["Route", "Scope", "Rocket", "HttpServiceFactory", "Filter"];
+
 const ROUTER_TYPES: &[&str] = &[
     "Router",
     "Route",
