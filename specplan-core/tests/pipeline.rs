@@ -433,8 +433,9 @@ fn md_files(dir: &Utf8Path, out: &mut Vec<Utf8PathBuf>) {
     }
 }
 
-#[test]
-fn every_generated_mermaid_block_parses_with_the_real_mermaid() {
+/// Parses every ```mermaid block of `files` with the official parser.
+/// `None` (with a message) when it is not installed and this is not CI.
+fn validate_mermaid(files: &[Utf8PathBuf]) -> Option<usize> {
     let dir = repo().join("tests/mermaid");
     let installed = dir.join("node_modules/mermaid/package.json").is_file();
     let node = std::process::Command::new("node").arg("--version").output();
@@ -444,29 +445,15 @@ fn every_generated_mermaid_block_parses_with_the_real_mermaid() {
             panic!("{why}; CI=true requires it");
         }
         eprintln!("skipped: {why}");
-        return;
+        return None;
     }
-    let (_tmp, ws, loaded) = storefront();
-    walk(&ws, &loaded);
-    let mut files: Vec<Utf8PathBuf> = generated_docs(&ws)
-        .iter()
-        .map(|r| ws.root.join(r))
-        .collect();
-    let repo = Utf8PathBuf::from_path_buf(repo()).unwrap();
-    md_files(&repo.join("examples/storefront/docs"), &mut files);
-    md_files(&repo.join("tests/fixtures/check/clean/docs"), &mut files);
     let mut diagrams = Vec::new();
-    for f in &files {
+    for f in files {
         let text = std::fs::read_to_string(f).unwrap();
         for (line, body) in mermaid_blocks(&text) {
             diagrams.push(serde_json::json!({"name": format!("{f}:{line}"), "text": body}));
         }
     }
-    assert!(
-        diagrams.len() > 20,
-        "only {} diagrams found",
-        diagrams.len()
-    );
     let mut child = std::process::Command::new("node")
         .arg(dir.join("validate.mjs"))
         .arg("--json")
@@ -497,4 +484,103 @@ fn every_generated_mermaid_block_parses_with_the_real_mermaid() {
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
         diagrams.len()
     );
+    Some(diagrams.len())
+}
+
+#[test]
+fn every_generated_mermaid_block_parses_with_the_real_mermaid() {
+    let (_tmp, ws, loaded) = storefront();
+    walk(&ws, &loaded);
+    let mut files: Vec<Utf8PathBuf> = generated_docs(&ws)
+        .iter()
+        .map(|r| ws.root.join(r))
+        .collect();
+    let repo = Utf8PathBuf::from_path_buf(repo()).unwrap();
+    md_files(&repo.join("examples/storefront/docs"), &mut files);
+    md_files(&repo.join("tests/fixtures/check/clean/docs"), &mut files);
+    if let Some(n) = validate_mermaid(&files) {
+        assert!(n > 20, "only {n} diagrams found");
+    }
+}
+
+/// The tool passes its own check: on every route fixture (one workspace per
+/// framework and construct, broken ones included), what `init --yes` would
+/// propose, Steps 1–5 for every domain with approvals, and the index leave
+/// `check` with no error in a generated document, and every Mermaid block
+/// they hold parses with the real parser.
+#[test]
+fn the_pipeline_on_every_route_fixture_passes_its_own_check() {
+    let fixtures = repo().join("tests/fixtures/routes");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    let mut all_docs: Vec<Utf8PathBuf> = Vec::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut problems: Vec<String> = Vec::new();
+    for name in &names {
+        let root = tmp.path().join(name);
+        copy_dir(&fixtures.join(name), &root);
+        let ws = Workspace::load(Some(&root.join("Cargo.toml")), &root).unwrap();
+        let inspection = specplan_core::inspect::inspect(&ws);
+        let mut cfg = config::load(&ws).unwrap().config;
+        cfg.domains = inspection
+            .domains
+            .iter()
+            .map(|d| specplan_core::config::DomainConfig {
+                name: d.name.clone(),
+                prefix: Some(d.prefix.clone()),
+            })
+            .collect();
+        for doc in specplan_core::scaffold::workspace_docs(&ws, &inspection, &cfg, TODAY).unwrap() {
+            specplan_core::write::write_document(
+                &ws.jail,
+                &ws.root.join(&doc.rel),
+                &doc.text,
+                false,
+            )
+            .unwrap();
+        }
+        let opts = GenerateOptions {
+            step: None,
+            answers: Answers::default(),
+            force: false,
+            today: TODAY.into(),
+        };
+        for d in cfg.domains.iter().map(|d| d.name.clone()) {
+            for step in Step::ALL {
+                pipeline::generate(&ws, &cfg, &d, &opts)
+                    .unwrap_or_else(|e| panic!("{name}: {d} {step}: {e}"));
+                pipeline::approve(&ws, &cfg, &d, step, false, TODAY).unwrap();
+            }
+        }
+        pipeline::index(&ws, &cfg, TODAY).unwrap();
+        let loaded = Loaded {
+            config: cfg.clone(),
+            source: config::Source::Default,
+        };
+        let report = specplan_core::check::run(&ws, &loaded, &Default::default()).unwrap();
+        let docs_root = cfg.docs.root();
+        for d in &report.diagnostics {
+            let in_docs = d.file.as_deref().is_some_and(|f| f.starts_with(&docs_root));
+            if d.level == Level::Error && in_docs {
+                problems.push(format!(
+                    "{name}: {} {}:{} {}",
+                    d.rule,
+                    d.file.as_deref().unwrap_or(""),
+                    d.span.map_or(0, |s| s.line),
+                    d.message
+                ));
+            }
+        }
+        md_files(&ws.root.join(&docs_root), &mut all_docs);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    if let Some(n) = validate_mermaid(&all_docs) {
+        assert!(n > 50, "only {n} diagrams found");
+    }
 }

@@ -83,6 +83,24 @@ fn humanize(name: &str) -> String {
     }
 }
 
+/// A title for an endpoint's requirement, story or section: its handler's
+/// name in words (`list_orders` → `List orders`), or, for a closure or any
+/// handler that is not a plain name (`<closure>` would be read as an HTML
+/// tag), the last literal segment of its path (`GET /health` → `Health`).
+fn endpoint_title(e: &Endpoint) -> String {
+    let name = e.handler.rsplit("::").next().unwrap_or(&e.handler);
+    let plain = name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        return humanize(name);
+    }
+    e.path
+        .split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with(['{', ':', '<', '*']))
+        .map_or_else(|| "Root".to_string(), |s| humanize(&s.replace('-', "_")))
+}
+
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -580,8 +598,7 @@ fn requirements(f: &Facts<'_>) -> Value {
             .iter()
             .filter(|i| i.starts_with(&format!("FR-{prefix}-")))
             .collect();
-        let name = e.handler.rsplit("::").next().unwrap_or(&e.handler);
-        let title = humanize(name);
+        let title = endpoint_title(e);
         let handler = f.handler_ref(e);
         let proposal = if let Some(id) = ids.iter().find(|i| !listed.contains(i)) {
             listed.push((*id).clone());
@@ -1019,6 +1036,25 @@ fn join_or_dash(v: &[String]) -> String {
 // ---------------------------------------------------------------- Step 3
 
 /// Schemas reachable from the domain's endpoints, by name.
+/// The data model a request or response schema is, or is a list of: the
+/// name of its `### Name` heading under Data Models. `None` for a type
+/// with no model of its own (`String`, `i64`, a map), or whose schema was
+/// not derived.
+fn model_of(schema: &Value, models: &std::collections::BTreeMap<String, Value>) -> Option<String> {
+    let name = |v: &Value| {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+    };
+    name(schema)
+        .or_else(|| {
+            (schema.get("type").and_then(Value::as_str) == Some("array"))
+                .then(|| schema.get("items").and_then(name))
+                .flatten()
+        })
+        .filter(|n| models.contains_key(n))
+}
+
 fn reachable_schemas(f: &Facts<'_>, eps: &[&Endpoint]) -> Vec<(String, Value)> {
     let mut todo: Vec<String> = Vec::new();
     let collect = |v: &Value, out: &mut Vec<String>| {
@@ -1294,18 +1330,19 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 .iter()
                 .find_map(|id| frs.iter().find(|(fid, _)| fid == id).map(|(_, t)| t.clone()))
                 .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| humanize(e.handler.rsplit("::").next().unwrap_or(&e.handler)));
+                .unwrap_or_else(|| endpoint_title(e));
             let req = f.example_request(e);
             let status = f.success_status(e);
             let response = e.response.as_ref().filter(|r| !r.rust.is_empty() && status != 204).map(|r| {
                 json!({
                     "rust": r.rust,
                     "kind": r.kind,
+                    "model": model_of(&r.schema, &f.routes.schemas),
                     "example": serde_json::to_string_pretty(&examples::example(&r.schema, &f.routes.schemas)).unwrap_or_default(),
                 })
             });
             let request = e.request.as_ref().filter(|r| !r.rust.is_empty()).map(|r| {
-                json!({"rust": r.rust, "kind": r.kind, "example": req.body})
+                json!({"rust": r.rust, "kind": r.kind, "model": model_of(&r.schema, &f.routes.schemas), "example": req.body})
             });
             let params: Vec<Value> = e
                 .params
@@ -1588,11 +1625,7 @@ fn sequence_diagrams(f: &Facts<'_>) -> Value {
         }
         None => {
             for e in f.endpoints() {
-                items.push((
-                    humanize(e.handler.rsplit("::").next().unwrap_or("")),
-                    None,
-                    e,
-                ));
+                items.push((endpoint_title(e), None, e));
             }
         }
     }

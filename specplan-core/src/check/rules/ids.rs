@@ -1,6 +1,7 @@
 //! `malformed-id`, `duplicate-id`, `undefined-id`, `dangling-implements`.
 
 use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use specplan_ids::Id;
 
@@ -85,8 +86,24 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    // IDs the code's attributes name: where a generated region repeats one
+    // that no document defines, `dangling-implements` already reports it at
+    // the attribute (one diagnostic per root cause).
+    let named_in_code: HashSet<String> = cx
+        .annotations
+        .iter()
+        .flat_map(|a| a.ids.iter().map(|i| i.text.clone()))
+        .collect();
     for (doc, r) in cx.spec.references() {
         if defined.contains(&r.id) {
+            continue;
+        }
+        if named_in_code.contains(&r.id.to_string())
+            && doc
+                .regions
+                .iter()
+                .any(|g| g.inner.start <= r.range.start && r.range.end <= g.inner.end)
+        {
             continue;
         }
         let mut d = at(
