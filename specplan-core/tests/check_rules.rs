@@ -307,6 +307,14 @@ fn structure() {
         )],
     );
     case(
+        "broken-region",
+        &[Replace(
+            "{specs}/notes/requirements/requirements.md",
+            "## 1.",
+            "<!-- specplan:begin x -->\na\n<!-- specplan:end x -->\n<!-- specplan:begin x -->\nb\n<!-- specplan:end x -->\n\n## 1.",
+        )],
+    );
+    case(
         "participant-notation",
         &[Replace(
             "{specs}/notes/workflows/sequence-diagram.md",

@@ -258,6 +258,13 @@ pub static RULES: &[Rule] = &[
         "## What it checks\n\nIn sequence diagrams, participants that stand for code are written `participant H as auth_handler.rs<br/>(Presentation)`; people and outside systems are declared with `actor`.\n\n## Why\n\nThe notation is what lets `check` verify that every file a diagram names exists.\n\n## How to fix\n\nName the file and its layer, or declare the participant as an `actor`."
     ),
     rule!(
+        "broken-region",
+        Structure,
+        Warning,
+        "generated-region markers that do not pair up",
+        "## What it checks\n\nEvery `<!-- specplan:begin NAME -->` has its `<!-- specplan:end NAME -->`, regions do not nest, and no name is used twice in a document.\n\n## Why\n\nRegions are the only parts of a document the tool rewrites. With broken markers it cannot tell the generated text from a person's, so it refreshes nothing in that document (and says so) rather than risk a person's words: the document silently stops following the code.\n\n## How to fix\n\nRestore the marker that was deleted or edited, or rename the duplicate region; `cargo specplan generate --force` rewrites the document whole and keeps the old one beside it."
+    ),
+    rule!(
         "section-numbering",
         Structure,
         Warning,

@@ -1322,9 +1322,25 @@ fn api_spec(f: &Facts<'_>) -> Value {
             })
         })
         .collect();
-    let endpoints: Vec<Value> = eps
+    // One section per endpoint ID: a second handler of the same method and
+    // path (Rocket routes that differ by query or rank) joins its section,
+    // which would otherwise define the endpoint twice.
+    let mut sections: Vec<(&Endpoint, Vec<&Endpoint>)> = Vec::new();
+    for &e in &eps {
+        match sections.iter_mut().find(|(first, _)| first.id() == e.id()) {
+            Some((_, more)) => more.push(e),
+            None => sections.push((e, Vec::new())),
+        }
+    }
+    let endpoints: Vec<Value> = sections
         .iter()
-        .map(|e| {
+        .map(|(e, more)| {
+            let e: &Endpoint = e;
+            let handler = std::iter::once(e)
+                .chain(more.iter().copied())
+                .map(|h| code(&f.handler_ref(h)))
+                .collect::<Vec<_>>()
+                .join(" or ");
             let title = e
                 .implements
                 .iter()
@@ -1372,7 +1388,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "key": e.id(),
                 "region": region_name(e),
                 "title": title,
-                "handler": code(&f.handler_ref(e)),
+                "handler": handler,
                 "route": format!("{}:{}", e.file, e.line),
                 "auth": requires_auth(e),
                 "requirements": e.implements,

@@ -294,8 +294,18 @@ fn scenario(
         .or(steps.first().map(|s| s.range.start))
         .unwrap_or(0);
     let end = steps.last().map_or(start, |s| s.range.end);
-    let error_case =
-        title.as_deref().is_some_and(is_error_text) || steps.iter().any(|s| is_error_text(&s.text));
+    // The situation (Given) and the outcome (Then) make an error case, not
+    // the action: "When they reject the invitation, Then it is declined"
+    // is the normal case of a feature named "reject" (seen on vaultwarden's
+    // generated stories).
+    let mut part = StepKeyword::Given;
+    let error_case = title.as_deref().is_some_and(is_error_text)
+        || steps.iter().any(|s| {
+            if !matches!(s.keyword, StepKeyword::And | StepKeyword::But) {
+                part = s.keyword;
+            }
+            part != StepKeyword::When && is_error_text(&s.text)
+        });
     Scenario {
         title,
         error_case,

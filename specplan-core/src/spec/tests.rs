@@ -1266,3 +1266,14 @@ fn meta_values_keep_a_persons_note() {
     assert_eq!(leading_date("2026-01-150"), None);
     assert_eq!(leading_date("2026-02-30"), None);
 }
+
+#[test]
+fn the_action_does_not_make_an_error_case() {
+    let d = parse(
+        "x/requirements/user-stories.md",
+        "# S\n\n### US-X-01: Reject access\n\n- Given a user, When they reject emergency access, Then the grantor is told\n- Given invalid input, When a user tries to reject emergency access, Then they receive an error\n",
+    );
+    let story = &d.stories[0];
+    let kinds: Vec<bool> = story.scenarios.iter().map(|s| s.error_case).collect();
+    assert_eq!(kinds, [false, true]);
+}

@@ -22,6 +22,18 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let order = pipeline_order(cx);
     for doc in &cx.spec.documents {
+        if let Some(problem) = &doc.region_error {
+            out.push(
+                at(
+                    "broken-region",
+                    doc,
+                    &problem.range,
+                    problem.message.clone(),
+                )
+                .with_label("the generated regions of this document cannot be refreshed")
+                .with_help("restore or rename the marker; `cargo specplan explain broken-region`"),
+            );
+        }
         meta(doc, out);
         navigation(cx, doc, &order, out);
         sections(doc, out);
