@@ -31,9 +31,29 @@ pub trait Env {
     /// emits it (a thousand copies cost more than the whole check). Called
     /// only where tracking can be emitted; it records that it was.
     fn needs_tracking(&self) -> bool;
+    /// How the rustdoc line is emitted.
+    fn docs(&self) -> Docs {
+        Docs::CfgAttr
+    }
+}
+
+/// How the rustdoc line naming the IDs is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Docs {
+    /// Not at all: the compiler that runs the macro is rustc (or clippy),
+    /// which would only parse the attributes and drop them. The item then
+    /// goes back exactly as it came, and a build pays no more than for an
+    /// attribute that returns its item (specplan-macros' build benchmark).
+    Omit,
+    /// `#[doc = "…"]`: the compiler is rustdoc.
+    Plain,
+    /// `#[cfg_attr(doc, doc = "…")]`: anything else (rust-analyzer's macro
+    /// server, whose hover shows the docs; tests).
+    CfgAttr,
 }
 
 pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env) -> TokenStream {
+    let original = item.clone();
     let item = Item::parse(item);
     let mut errors = Vec::new();
     let ids = args::parse(which, args, &mut errors);
@@ -90,14 +110,22 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
         }
     }
 
-    let doc = if resolved.is_empty() {
+    let docs = env.docs();
+    let doc = if resolved.is_empty() || docs == Docs::Omit {
         TokenStream::new()
     } else {
         let repo = env.repository();
         let line = doc_line(which, &resolved, workspace, repo.as_deref());
-        quote! {
-            #[cfg_attr(doc, doc = "")]
-            #[cfg_attr(doc, doc = #line)]
+        if docs == Docs::Plain {
+            quote! {
+                #[doc = ""]
+                #[doc = #line]
+            }
+        } else {
+            quote! {
+                #[cfg_attr(doc, doc = "")]
+                #[cfg_attr(doc, doc = #line)]
+            }
         }
     };
 
@@ -114,6 +142,10 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
         (TokenStream::new(), tracking)
     };
 
+    if errors.is_empty() && doc.is_empty() && inject.is_empty() && after.is_empty() {
+        // Nothing to add: the item as it came, not rebuilt token by token.
+        return original;
+    }
     let errors = errors.into_iter().reduce(|mut a, b| {
         a.combine(b);
         a

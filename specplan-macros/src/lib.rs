@@ -113,6 +113,30 @@ impl expand::Env for Compiler {
         static TRACKED: AtomicBool = AtomicBool::new(false);
         !TRACKED.swap(true, Ordering::Relaxed)
     }
+
+    /// The rustdoc line only where a documentation tool reads it: the
+    /// process the macro runs in says which compiler it is.
+    fn docs(&self) -> expand::Docs {
+        static DOCS: OnceLock<expand::Docs> = OnceLock::new();
+        *DOCS.get_or_init(|| {
+            let exe = std::env::current_exe().ok();
+            let name = exe
+                .as_deref()
+                .and_then(|p| p.file_stem())
+                .and_then(|s| s.to_str())
+                .unwrap_or("");
+            docs_for(name)
+        })
+    }
+}
+
+/// The doc mode for the compiler binary named `name`.
+fn docs_for(name: &str) -> expand::Docs {
+    match name {
+        "rustc" | "clippy-driver" => expand::Docs::Omit,
+        "rustdoc" => expand::Docs::Plain,
+        _ => expand::Docs::CfgAttr,
+    }
 }
 
 /// A source file's text, read once per process.
@@ -144,6 +168,16 @@ fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn doc_modes_by_compiler() {
+        use super::{docs_for, expand::Docs};
+        assert_eq!(docs_for("rustc"), Docs::Omit);
+        assert_eq!(docs_for("clippy-driver"), Docs::Omit);
+        assert_eq!(docs_for("rustdoc"), Docs::Plain);
+        assert_eq!(docs_for("rust-analyzer-proc-macro-srv"), Docs::CfgAttr);
+        assert_eq!(docs_for(""), Docs::CfgAttr);
+    }
+
     #[test]
     fn offsets() {
         let src = "ab\n  #[x]\nü#[y]";

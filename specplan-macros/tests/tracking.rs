@@ -173,3 +173,27 @@ fn verifies_sees_a_test_attribute_expanded_before_it() {
     let out = krate.cargo(&["test", "--no-run"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// The rustdoc line: under rustc the item comes back exactly as written (no
+/// attribute added, nothing for the build to pay), under rustdoc the IDs
+/// and their titles are in the item's documentation.
+#[test]
+fn rustdoc_shows_the_ids_and_rustc_gets_the_item_unchanged() {
+    let c = Crate::new(
+        "specplan-rustdoc",
+        "use specplan_macros::implements;\n\n/// Signs the user out.\n#[implements(\"FR-AUTH-02\")]\npub fn logout() {}\n",
+    );
+    let out = c.cargo(&["doc", "--no-deps"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = c.target.join("doc/specplan_rustdoc/fn.logout.html");
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    assert!(
+        html.contains("Signs the user out."),
+        "the item's own docs are kept"
+    );
+    assert!(html.contains("FR-AUTH-02"), "the ID is in the docs: {html}");
+    assert!(html.contains("Something the service does"), "and its title");
+    // rustc: the same crate builds.
+    let out = c.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
