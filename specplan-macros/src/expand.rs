@@ -31,6 +31,11 @@ pub trait Env {
     /// emits it (a thousand copies cost more than the whole check). Called
     /// only where tracking can be emitted; it records that it was.
     fn needs_tracking(&self) -> bool;
+    /// Whether [`Env::needs_tracking`] would still say yes, without
+    /// recording anything: the item is read for it only then.
+    fn tracking_pending(&self) -> bool {
+        true
+    }
     /// How the rustdoc line is emitted.
     fn docs(&self) -> Docs {
         Docs::CfgAttr
@@ -53,12 +58,15 @@ pub enum Docs {
 }
 
 pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env) -> TokenStream {
-    let original = item.clone();
-    let item = Item::parse(item);
+    // The item is read (its attributes, kind and body) only when something
+    // depends on it; most expansions return it as it came.
+    let original = item;
+    let parsed = std::cell::OnceCell::new();
+    let item = || parsed.get_or_init(|| Item::parse(original.clone()));
     let mut errors = Vec::new();
     let ids = args::parse(which, args, &mut errors);
     if which == Which::Verifies {
-        check_is_test(&item, env, &mut errors);
+        check_is_test(item(), env, &mut errors);
     }
 
     // Without a well-formed ID there is nothing to look up.
@@ -131,12 +139,15 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
 
     // Tracking goes where a `const _` may stand: first thing in a function
     // body, or after an item that can only be a module or block item.
-    let can_track = item.body.is_some() || item.kind.is_module_level();
+    let can_track =
+        || env.tracking_pending() && (item().body.is_some() || item().kind.is_module_level());
     let tracking = match tracking {
-        Some(files) if can_track && env.needs_tracking() => track(files),
+        Some(files) if can_track() && env.needs_tracking() => track(files),
         _ => TokenStream::new(),
     };
-    let (inject, after) = if item.body.is_some() {
+    let (inject, after) = if tracking.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else if item().body.is_some() {
         (tracking, TokenStream::new())
     } else {
         (TokenStream::new(), tracking)
@@ -151,7 +162,7 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
         a
     });
     let mut out = errors.map(|e| e.to_compile_error()).unwrap_or_default();
-    out.extend(item.emit(doc, inject));
+    out.extend(item().emit(doc, inject));
     out.extend(after);
     out
 }

@@ -84,6 +84,9 @@ pub fn verifies(args: TokenStream, item: TokenStream) -> TokenStream {
 /// The real environment: the compiler's spans and the process's variables.
 struct Compiler;
 
+/// Whether this compiler process has emitted the tracking of the documents.
+static TRACKED: AtomicBool = AtomicBool::new(false);
+
 impl expand::Env for Compiler {
     fn state(&self) -> context::State {
         context::current()
@@ -110,8 +113,11 @@ impl expand::Env for Compiler {
 
     /// A rustc process compiles one crate, and loads the macro once for it.
     fn needs_tracking(&self) -> bool {
-        static TRACKED: AtomicBool = AtomicBool::new(false);
         !TRACKED.swap(true, Ordering::Relaxed)
+    }
+
+    fn tracking_pending(&self) -> bool {
+        !TRACKED.load(Ordering::Relaxed)
     }
 
     /// The rustdoc line only where a documentation tool reads it: the
