@@ -466,3 +466,40 @@ fn outlines_are_read_whole_only_when_a_left_out_body_is_called() {
         assert_eq!(set.parse_stats.reparsed, 0, "{name}: {:?}", set.parse_stats);
     }
 }
+
+/// Rocket mounts under a base path from configuration
+/// (`[basepath, "/api"].concat()`, `basepath.to_owned() + "/identity"`,
+/// `format!("{basepath}/admin")`), with route lists appended to an empty
+/// `Vec`: every route is listed under the static part of its mount (never
+/// at the root, never dropped), and each dynamic prefix is a note naming it.
+#[test]
+fn dynamic_mount_prefixes_keep_their_static_part() {
+    let set = extract("rocket-dynamic-mount");
+    let ids: Vec<String> = set.endpoints.iter().map(|e| e.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "GET /admin",
+            "POST /api/accounts/prelogin",
+            "GET /api/accounts/profile",
+            "GET /api/alive",
+            "DELETE /api/ciphers/{id}",
+            "GET /api/sync",
+            "POST /identity/connect/token",
+        ],
+        "{:#?}",
+        set.unresolved
+    );
+    let notes: Vec<&str> = set.unresolved.iter().map(|u| u.why.as_str()).collect();
+    assert_eq!(notes.len(), 3, "{notes:#?}");
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.contains("a prefix known only at run time")),
+        "{notes:#?}"
+    );
+    assert!(
+        notes[0].contains("`basepath`") && notes[0].contains("under `/api`"),
+        "{notes:#?}"
+    );
+}

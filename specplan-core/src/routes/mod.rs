@@ -687,7 +687,7 @@ impl RouteSet {
             let n = self.unresolved.len();
             let _ = writeln!(
                 out,
-                "\n{n} route{} not listed (not resolved statically, or not mounted):",
+                "\n{n} place{} where the routes are not fully known (not resolved statically, not mounted, or under a run-time prefix):",
                 if n == 1 { "" } else { "s" }
             );
             for u in &self.unresolved {

@@ -63,6 +63,13 @@ impl<'i> Eval<'i> {
         let fws = &self.ix.crates[fr.loc.krate].frameworks;
         let krate_has = |f: Framework| fws.contains(&f);
         match (prev, last) {
+            // An empty list that routes are appended to (Rocket's
+            // `let mut routes = Vec::new(); routes.append(&mut a::routes());`).
+            ("Vec", "new" | "with_capacity") => {
+                let vals = self.eval_args(fr, &c.args);
+                self.run_opaque(fr, &vals);
+                return Val::Tuple(Vec::new());
+            }
             ("Router", "new" | "default") if root != "salvo" => {
                 return self.new_router(fr, Framework::Axum, RKind::Plain, None, Vec::new());
             }
@@ -432,9 +439,27 @@ impl<'i> Eval<'i> {
             // -------- nesting.
             (Framework::Axum | Framework::Poem, "nest" | "nest_no_strip", 2)
             | (Framework::Rocket, "mount", 2) => {
-                let prefix = self.path_arg(fr, args[0]);
+                let mut dynamic = None;
+                let prefix = self.path_arg(fr, args[0]).or_else(|note| {
+                    let Some((rest, what)) = self.dynamic_prefix(fr, args[0]) else {
+                        return Err(note);
+                    };
+                    let rest = if rest.starts_with('/') {
+                        rest
+                    } else {
+                        format!("/{rest}")
+                    };
+                    dynamic = Some(self.note(
+                        fr,
+                        args[0].span(),
+                        format!(
+                            "mounted under `{what}`, a prefix known only at run time: its routes are listed under `{rest}`, without it"
+                        ),
+                    ));
+                    Ok(rest)
+                });
                 let inner = self.eval_expr(fr, args[1]);
-                let entries = match (prefix, inner) {
+                let mut entries = match (prefix, inner) {
                     (Ok(p), Val::Router(inner)) => {
                         fr.absorbed.insert(inner.id);
                         vec![Entry::Nest { prefix: p, inner }]
@@ -454,6 +479,7 @@ impl<'i> Eval<'i> {
                         vec![Entry::Note(note)]
                     }
                 };
+                entries.extend(dynamic.map(Entry::Note));
                 self.extend(fr, r, entries)
             }
             (Framework::Axum, "nest_service", 2) => {

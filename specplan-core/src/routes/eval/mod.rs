@@ -1071,6 +1071,20 @@ impl<'i> Eval<'i> {
         {
             return self.call_method(fr, &f, m);
         }
+        // `routes.append(&mut more)`, `routes.extend(more)` on a local list
+        // or router: the local now holds both.
+        if recv.is_none()
+            && matches!(name.as_str(), "append" | "extend")
+            && m.args.len() == 1
+            && let syn::Expr::Path(p) = strip(&m.receiver)
+            && let Some(id) = p.path.get_ident().map(|i| i.to_string())
+            && let Some(cur @ (Val::Router(_) | Val::Tuple(_))) = fr.locals.get(&id).cloned()
+        {
+            let more = self.eval_expr(fr, &m.args[0]);
+            let joined = self.join_routes(fr, cur, more, m);
+            fr.locals.insert(id, joined);
+            return Val::unit();
+        }
         let recv = match recv {
             Some(v) => v,
             None => self.eval_expr(fr, &m.receiver),
@@ -1122,6 +1136,38 @@ impl<'i> Eval<'i> {
         }
     }
 
+    /// Two lists of routes as one: what `append` or `extend` leaves in the
+    /// receiver.
+    fn join_routes(&self, fr: &mut Frame, cur: Val, more: Val, m: &syn::ExprMethodCall) -> Val {
+        match (cur, more) {
+            (Val::Tuple(mut a), Val::Tuple(b)) => {
+                a.extend(b);
+                Val::Tuple(a)
+            }
+            (Val::Tuple(a), Val::Router(r)) if a.is_empty() => Val::Router(r),
+            (Val::Router(r), Val::Tuple(b)) if b.is_empty() => Val::Router(r),
+            (Val::Router(r), Val::Router(s)) => {
+                fr.absorbed.insert(s.id);
+                self.extend(
+                    fr,
+                    r,
+                    vec![Entry::Nest {
+                        prefix: String::new(),
+                        inner: s,
+                    }],
+                )
+            }
+            (cur, more) => {
+                self.absorb(fr, &more);
+                let note = self.note(fr, m.span(), "routes appended here could not be followed");
+                match cur {
+                    Val::Router(r) => self.extend(fr, r, vec![Entry::Note(note)]),
+                    _ => Val::Unknown(Some(note)),
+                }
+            }
+        }
+    }
+
     fn args_look_like_routes(&self, fr: &mut Frame, name: &str, m: &syn::ExprMethodCall) -> bool {
         match name {
             "route" | "at" | "add" | "nest" | "mount" => {
@@ -1167,6 +1213,73 @@ impl<'i> Eval<'i> {
                 e.span(),
                 "path built at run time: the route is not listed",
             )),
+        }
+    }
+
+    /// A mount or nest path whose leading part is known only at run time
+    /// (`[basepath, "/api"].concat()`, `format!("{base}/api")`,
+    /// `base.to_owned() + "/api"`): the static rest and the source of the
+    /// dynamic part. The routes are listed under the static part, with a
+    /// note naming the prefix, rather than dropped or listed without it.
+    fn dynamic_prefix(&self, fr: &mut Frame, e: &syn::Expr) -> Option<(String, String)> {
+        let split = |this: &Self, fr: &mut Frame, parts: Vec<&syn::Expr>| {
+            let first_known = parts
+                .iter()
+                .position(|p| matches!(this.eval_expr(fr, p), Val::Str(_)))?;
+            if first_known == 0 {
+                return None;
+            }
+            let mut rest = String::new();
+            for p in &parts[first_known..] {
+                match this.eval_expr(fr, p) {
+                    Val::Str(s) => rest.push_str(&s),
+                    _ => return None,
+                }
+            }
+            let dynamic: Vec<String> = parts[..first_known]
+                .iter()
+                .map(|p| this.snippet(fr.loc.file, p.span()))
+                .collect();
+            Some((rest, dynamic.join(" + ")))
+        };
+        match strip(e) {
+            // `[a, "/api"].concat()`, `[a, "/api"].join("")`
+            syn::Expr::MethodCall(m)
+                if (m.method == "concat" && m.args.is_empty())
+                    || (m.method == "join"
+                        && m.args.len() == 1
+                        && scan::lit_str(&m.args[0]).is_some_and(|(s, _)| s.is_empty())) =>
+            {
+                let syn::Expr::Array(a) = strip(&m.receiver) else {
+                    return None;
+                };
+                split(self, fr, a.elems.iter().collect())
+            }
+            // `a + "/api"`, `a.to_owned() + "/api"`
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+                split(self, fr, vec![&b.left, &b.right])
+            }
+            // `format!("{}/api", a)`, `format!("{a}/api")`
+            syn::Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                let args = scan::macro_args(&m.mac)?;
+                let (fmt, _) = scan::lit_str(args.first()?)?;
+                let close = fmt
+                    .strip_prefix('{')
+                    .filter(|r| !r.starts_with('{'))?
+                    .find('}')?;
+                let (placeholder, rest) = fmt.split_at(close + 2);
+                if rest.contains(['{', '}']) {
+                    return None;
+                }
+                let name = placeholder.trim_matches(|c| c == '{' || c == '}');
+                let dynamic = if name.is_empty() {
+                    self.snippet(fr.loc.file, args.get(1)?.span())
+                } else {
+                    name.to_string()
+                };
+                Some((rest.to_string(), dynamic))
+            }
+            _ => None,
         }
     }
 
