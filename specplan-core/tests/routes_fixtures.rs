@@ -503,3 +503,27 @@ fn dynamic_mount_prefixes_keep_their_static_part() {
         "{notes:#?}"
     );
 }
+
+/// actix-web: a method guard on a resource gives its routes that method
+/// (they were `ANY`), and a scope whose configuring closure calls a
+/// module's `fn routes(cfg: &mut ServiceConfig)` directly keeps its prefix
+/// (the routes were listed at the root).
+#[test]
+fn actix_guards_and_configuring_closures() {
+    let set = extract("actix-guards-configure");
+    let ids: Vec<String> = set.endpoints.iter().map(|e| e.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "POST /",
+            "POST /auth/login",
+            "POST /auth/logout",
+            "GET /favicon.ico",
+            "GET /items",
+            "POST /v2/login",
+        ],
+        "{:#?}",
+        set.unresolved
+    );
+    assert!(set.unresolved.is_empty(), "{:#?}", set.unresolved);
+}

@@ -111,7 +111,7 @@ impl<'i> Eval<'i> {
                 return self.actix_prefixed(fr, c, RKind::Plain);
             }
             ("web" | "actix_web", "resource") | ("Resource", "new") => {
-                return self.actix_prefixed(fr, c, RKind::ActixResource);
+                return self.actix_prefixed(fr, c, RKind::ActixResource { guard: None });
             }
             ("web" | "actix_web", m) if nargs == 0 && METHODS.contains(&m) => {
                 return Val::Methods(Rc::new(vec![MethodEntry {
@@ -546,24 +546,82 @@ impl<'i> Eval<'i> {
                 let entries = self.actix_configure(fr, v, args[0]);
                 self.extend(fr, r, entries)
             }
-            (Framework::ActixWeb, "route", 1) if r.kind == RKind::ActixResource => {
+            (Framework::ActixWeb, "guard", 1) if matches!(r.kind, RKind::ActixResource { .. }) => {
+                let method = guard_method(args[0]).or_else(|| {
+                    let v = self.eval_expr(fr, args[0]);
+                    method_of_val(&v)
+                });
+                let Some(guard) = method.as_deref().and_then(static_method) else {
+                    // A guard on something else (a header, a host): the
+                    // methods stay as they are.
+                    return Val::Router(r);
+                };
+                // Routes already added for any method answer this one only.
+                let entries = r
+                    .entries
+                    .iter()
+                    .map(|e| match e {
+                        Entry::Route(re) if re.method == "ANY" => {
+                            Entry::Route(Rc::new(RouteEntry {
+                                method: guard.to_string(),
+                                ..(**re).clone()
+                            }))
+                        }
+                        other => other.clone(),
+                    })
+                    .collect();
+                fr.absorbed.insert(r.id);
+                self.new_router(
+                    fr,
+                    r.fw,
+                    RKind::ActixResource { guard: Some(guard) },
+                    r.prefix.clone(),
+                    entries,
+                )
+            }
+            (Framework::ActixWeb, "route", 1) if matches!(r.kind, RKind::ActixResource { .. }) => {
                 let v = self.eval_expr(fr, args[0]);
                 let site = self.site(file, m.method.span());
+                let guard = match r.kind {
+                    RKind::ActixResource { guard } => guard,
+                    RKind::Plain => None,
+                };
                 let entries = match v {
                     Val::Methods(ms) => {
+                        let ms = match guard {
+                            Some(g) => Rc::new(
+                                ms.iter()
+                                    .map(|me| MethodEntry {
+                                        method: if me.method == "ANY" {
+                                            g.to_string()
+                                        } else {
+                                            me.method.clone()
+                                        },
+                                        handler: me.handler.clone(),
+                                    })
+                                    .collect(),
+                            ),
+                            None => ms,
+                        };
                         self.routes_from_methods(fr, r.fw, "", &ms, site, args[0].span())
                     }
                     v => self.unfollowed_entries(fr, v, args[0], "the resource's route"),
                 };
                 self.extend(fr, r, entries)
             }
-            (Framework::ActixWeb, "to" | "to_async", 1) if r.kind == RKind::ActixResource => {
+            (Framework::ActixWeb, "to" | "to_async", 1)
+                if matches!(r.kind, RKind::ActixResource { .. }) =>
+            {
                 let v = self.eval_expr(fr, args[0]);
                 let h = self.as_handler(fr, &v, args[0]);
                 let site = self.site(file, m.method.span());
+                let method = match r.kind {
+                    RKind::ActixResource { guard: Some(g) } => g,
+                    _ => "ANY",
+                };
                 let entries = vec![Entry::Route(Rc::new(RouteEntry {
                     path: String::new(),
-                    method: "ANY".into(),
+                    method: method.into(),
                     handler: h,
                     site,
                     fw: r.fw,
@@ -572,7 +630,7 @@ impl<'i> Eval<'i> {
                 self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, meth, 1)
-                if r.kind == RKind::ActixResource && METHODS.contains(&meth) =>
+                if matches!(r.kind, RKind::ActixResource { .. }) && METHODS.contains(&meth) =>
             {
                 let v = self.eval_expr(fr, args[0]);
                 let h = self.as_handler(fr, &v, args[0]);
@@ -1078,6 +1136,14 @@ pub(super) fn method_of_val(v: &Val) -> Option<String> {
 }
 
 /// actix `guard::Get()` / `guard::Method(Method::GET)`.
+/// The method a guard names, as a `'static` upper-case name.
+fn static_method(m: &str) -> Option<&'static str> {
+    const UPPER: [&str; 9] = [
+        "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    UPPER.into_iter().find(|u| u.eq_ignore_ascii_case(m))
+}
+
 pub(super) fn guard_method(e: &syn::Expr) -> Option<String> {
     let syn::Expr::Call(c) = strip(e) else {
         return None;

@@ -63,8 +63,12 @@ pub(crate) struct MethodEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RKind {
     Plain,
-    /// actix `web::resource(path)`: its routes have no path of their own.
-    ActixResource,
+    /// actix `web::resource(path)`: its routes have no path of their own;
+    /// `guard` is the method of a `.guard(guard::Post())` on the resource,
+    /// which its `.to(handler)` routes answer instead of any method.
+    ActixResource {
+        guard: Option<&'static str>,
+    },
 }
 
 #[derive(Debug)]
@@ -927,6 +931,21 @@ impl<'i> Eval<'i> {
                 let site = self.site(fr.loc.file, call_span);
                 let what = self.snippet(fr.loc.file, call_span);
                 let out = self.call_fn(&f, vals, Some((site, what)));
+                // A local router passed by reference to a function that adds
+                // to it (actix's `fn routes(cfg: &mut ServiceConfig)` called
+                // directly, not through `.configure`): afterwards the local
+                // holds what the function added.
+                for (arg, after) in c.args.iter().zip(&out.params) {
+                    if let syn::Expr::Path(p) = strip(arg)
+                        && let Some(id) = p.path.get_ident().map(|i| i.to_string())
+                        && let Some(Val::Router(before)) = fr.locals.get(&id)
+                        && let Val::Router(now) = after
+                        && before.id != now.id
+                    {
+                        self.consumed.borrow_mut().insert(f.clone());
+                        fr.locals.insert(id, Val::Router(now.clone()));
+                    }
+                }
                 self.take_output(fr, &f, &out)
             }
             Def::Type(_) => {
