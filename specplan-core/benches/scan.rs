@@ -23,6 +23,8 @@
 //! nested by an app crate; the whole `check` against rg, and its peak
 //! memory alone.
 //!
+//! `SPECPLAN_BENCH_CASE=table` times `check` on requirements tables of
+//! 10,000 and 40,000 rows (it must grow linearly);
 //! `SPECPLAN_BENCH_CASE=plain|routed` runs one case only;
 //! `SPECPLAN_BENCH_RUNS` sets the number of timed runs (default 9);
 //! `SPECPLAN_BENCH_ORACLE=0` skips the comparison with the full `syn` walk.
@@ -683,6 +685,66 @@ fn routed_case(runs: usize, have_rg: bool) {
     }
 }
 
+/// A requirements table of 10,000 and of 40,000 rows (every row a finding:
+/// no code implements it): `check` must grow linearly with the document
+/// (it was quadratic: every finding's line counted from the start).
+fn table_case(runs: usize) {
+    let mut medians = Vec::new();
+    for rows in [10_000usize, 40_000] {
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        let root = tmp.path().canonicalize().unwrap();
+        let mut tree = Tree::default();
+        write(
+            &root,
+            "Cargo.toml",
+            "[package]\nname = \"big\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            &mut tree,
+        );
+        write(&root, "src/main.rs", "fn main() {}\n", &mut tree);
+        write(
+            &root,
+            "specplan.toml",
+            "[[domains]]\nname = \"auth\"\n",
+            &mut tree,
+        );
+        let mut doc = String::from(
+            "# Requirements\n\n- **Version:** 0.1.0\n- **Last Updated:** 2026-01-01\n- **Status:** Draft\n\n## 1. Functional\n\n| ID | Title | Priority |\n|---|---|---|\n",
+        );
+        for i in 1..=rows {
+            let _ = writeln!(doc, "| FR-AUTH-{i:02} | Requirement number {i} | High |");
+        }
+        write(
+            &root,
+            "docs/en/specifications/auth/requirements/requirements.md",
+            &doc,
+            &mut tree,
+        );
+        let ws =
+            Workspace::load(Some(&root.join("Cargo.toml")), &root).expect("the workspace loads");
+        let loaded = specplan_core::config::load(&ws).expect("the configuration loads");
+        let mut times = Vec::new();
+        let mut findings = 0;
+        for _ in 0..runs.min(5) {
+            let t = Instant::now();
+            let report =
+                specplan_core::check::run(&ws, &loaded, &specplan_core::check::Options::default())
+                    .expect("the check runs");
+            times.push(t.elapsed());
+            findings = report.diagnostics.len();
+        }
+        let m = median(times);
+        println!(
+            "  table of {rows} rows: check {} ({findings} findings)",
+            ms(m)
+        );
+        medians.push(m.as_secs_f64());
+    }
+    println!(
+        "  40,000 rows / 10,000 rows: {:.1}x (linear is 4x; it was 14x)",
+        medians[1] / medians[0]
+    );
+}
+
 /// Peak resident memory of this process, from `/proc/self/status`.
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -764,6 +826,10 @@ fn main() {
     let case = std::env::var("SPECPLAN_BENCH_CASE").unwrap_or_default();
     if case == "routed" {
         routed_case(runs, rg_available());
+        return;
+    }
+    if case == "table" {
+        table_case(runs);
         return;
     }
     let tmp = tempfile::tempdir().expect("a temporary directory");
