@@ -227,6 +227,7 @@ pub fn detect(ws: &Workspace, files: &Files) -> Stack {
         }
     }
     deps.settle_frameworks(&mut stack);
+    keep_grpc_servers(ws, files, &mut stack);
     api_files(files, &mut stack);
 
     let found = infra::scan(files);
@@ -403,6 +404,95 @@ impl DependencyScan {
                 source: EvidenceSource::Dependency,
                 evidence: f.name.clone(),
                 package: Some(f.package.clone()),
+            });
+        }
+    }
+}
+
+/// tonic is a gRPC framework only where a package serves with it: it is
+/// also the client library of other services and of OpenTelemetry's OTLP
+/// exporter. A package that depends on tonic and builds no server in its
+/// code (no `Server::builder()`, no `.add_service(…)`, read with `syn`) is
+/// a client: tonic is then neither its framework nor evidence of a gRPC API.
+fn keep_grpc_servers(ws: &Workspace, files: &Files, stack: &mut Stack) {
+    use syn::visit::{self, Visit};
+    struct Serves(bool);
+    impl<'ast> Visit<'ast> for Serves {
+        // A server a test starts (a mock of another service) is not the
+        // package serving.
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if !crate::scan::is_test_item(&f.attrs) {
+                visit::visit_item_fn(self, f);
+            }
+        }
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            if !crate::scan::is_test_item(&m.attrs) {
+                visit::visit_item_mod(self, m);
+            }
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if matches!(
+                m.method.to_string().as_str(),
+                "add_service" | "add_optional_service"
+            ) {
+                self.0 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segs.ends_with(&["Server".to_string(), "builder".to_string()]) {
+                    self.0 = true;
+                }
+            }
+            visit::visit_expr_call(self, c);
+        }
+    }
+    let clients: Vec<String> = stack
+        .frameworks
+        .iter()
+        .filter(|f| f.kind == FrameworkKind::Grpc && f.name == "tonic")
+        .map(|f| f.package.clone())
+        .collect();
+    if clients.is_empty() {
+        return;
+    }
+    let filter =
+        crate::scan::Prefilter::new(&["Server::builder", "add_service", "add_optional_service"]);
+    let sources = crate::scan::rust_sources(ws, files);
+    let mut ignored = Vec::new();
+    for package in clients {
+        let Some(pkg) = ws.packages.iter().find(|p| p.name == package) else {
+            continue;
+        };
+        let serves = sources
+            .iter()
+            .filter(|f| f.abs.starts_with(pkg.root()))
+            // `mod tests;` files and test folders are test code.
+            .filter(|f| {
+                let stem = f.rel.rsplit('/').next().unwrap_or("");
+                !crate::scan::is_test_path(&f.rel) && !matches!(stem, "tests.rs" | "test.rs")
+            })
+            .filter_map(|f| crate::scan::parse_filtered(f, &filter, &mut ignored))
+            .any(|p| {
+                let mut v = Serves(false);
+                v.visit_file(&p.ast);
+                v.0
+            });
+        if !serves {
+            stack
+                .frameworks
+                .retain(|f| !(f.package == package && f.name == "tonic"));
+            stack.api_evidence.retain(|e| {
+                !(e.source == EvidenceSource::Dependency
+                    && e.evidence == "tonic"
+                    && e.package.as_deref() == Some(package.as_str()))
             });
         }
     }

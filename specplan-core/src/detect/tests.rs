@@ -366,3 +366,54 @@ fn a_member_named_like_a_known_crate_is_not_that_crate() {
         ["app", "config", "metrics"]
     );
 }
+
+#[test]
+fn tonic_is_a_grpc_framework_only_where_it_serves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // The OpenTelemetry exporter's transport, and a client of another
+    // service: no server.
+    write(
+        d,
+        "Cargo.toml",
+        package(
+            "app",
+            "[dependencies]\naxum = \"0.8\"\ntonic = \"0.12\"\n[workspace]\n",
+        ),
+    );
+    write(
+        d,
+        "src/main.rs",
+        "fn main() { let _c = tonic::transport::Channel::from_static(\"http://[::1]:50051\"); }\n",
+    );
+    // A mock server in the tests does not make it a server.
+    write(
+        d,
+        "src/tests.rs",
+        "async fn mock() { tonic::transport::Server::builder().add_service(m()); }\n",
+    );
+    write(
+        d,
+        "src/lib.rs",
+        "#[cfg(test)]\nmod t { async fn mock() { tonic::transport::Server::builder().add_service(m()); } }\n",
+    );
+    let stack = detect_in(d);
+    assert_eq!(names(&stack.frameworks, |f| f.name.clone()), ["axum"]);
+    assert_eq!(stack.api_styles, [ApiStyle::Rest]);
+    // A server.
+    write(
+        d,
+        "src/main.rs",
+        "use tonic::transport::Server;\nasync fn serve() { Server::builder().add_service(svc()).serve(addr()).await; }\nfn main() {}\n",
+    );
+    let stack = detect_in(d);
+    assert_eq!(
+        names(&stack.frameworks, |f| f.name.clone()),
+        ["axum", "tonic"]
+    );
+    assert!(
+        stack.api_styles.contains(&ApiStyle::Grpc),
+        "{:?}",
+        stack.api_styles
+    );
+}
