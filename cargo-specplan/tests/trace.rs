@@ -166,6 +166,35 @@ fn chromium() -> Result<PathBuf, String> {
     Err("Chromium is not installed: `apt-get install -y chromium` (Debian), or set SPECPLAN_CHROMIUM".into())
 }
 
+/// Chromium; `None` (the test is skipped, with a message) when it is not
+/// installed, except under `CI=true`, where that fails the test.
+fn browser_or_skip() -> Option<PathBuf> {
+    match chromium() {
+        Ok(b) => Some(b),
+        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("the browser test must run in CI: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// How the tests start Chromium: headless, no network, nothing of its own
+/// in the background.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+];
+
 struct Page {
     dom: String,
     console: Vec<String>,
@@ -175,19 +204,8 @@ struct Page {
 /// after the scripts ran and every console message.
 fn load(browser: &Path, profile: &Path, url: &str) -> Page {
     let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .args(["--enable-logging=stderr", "--v=0"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(["--dump-dom", url])
         .output()
@@ -222,15 +240,8 @@ fn visible(dom: &str) -> Vec<String> {
 
 #[test]
 fn html_report_in_a_headless_browser() {
-    let browser = match chromium() {
-        Ok(b) => b,
-        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("the browser test must run in CI: {why}")
-        }
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
+    let Some(browser) = browser_or_skip() else {
+        return;
     };
     let (tmp, dir) = fixture();
     let out = specplan(
@@ -321,15 +332,8 @@ fn html_report_in_a_headless_browser() {
 /// whose scheme could run script (there must be none) runs nothing.
 #[test]
 fn html_report_payloads_stay_inert_in_a_headless_browser() {
-    let browser = match chromium() {
-        Ok(b) => b,
-        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("the browser test must run in CI: {why}")
-        }
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
+    let Some(browser) = browser_or_skip() else {
+        return;
     };
     let (tmp, dir) = fixture();
     std::fs::write(
@@ -393,18 +397,10 @@ f.addEventListener('load', () => {
     .unwrap();
     let profile = tmp.path().join("chromium-profile");
     let out = Command::new(&browser)
+        .args(CHROMIUM_FLAGS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--no-first-run",
             "--allow-file-access-from-files",
             "--virtual-time-budget=3000",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
