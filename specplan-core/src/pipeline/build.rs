@@ -28,6 +28,8 @@ pub(super) struct Facts<'p> {
     /// Indices into `routes.endpoints`: this domain's HTTP endpoints.
     pub endpoints: Vec<usize>,
     pub base_url: String,
+    /// The Authorization scheme the code expects.
+    pub auth: super::auth::Scheme,
 }
 
 /// Words in an extractor's type that say the caller must be signed in.
@@ -200,6 +202,7 @@ impl<'p> Facts<'p> {
         let graph = CallGraph::build(ws, &files);
         let namer = FileNamer::new(&files);
         let annotations = annotations::scan_workspace(ws, &files).annotations;
+        let auth = super::auth::scheme(ws, &files);
         let domains = &project.config.domains;
         let first = domains.first().map(|d| d.name.as_str());
         let endpoints = routes
@@ -232,6 +235,7 @@ impl<'p> Facts<'p> {
             annotations,
             endpoints,
             base_url,
+            auth,
         }
     }
 
@@ -315,7 +319,8 @@ impl<'p> Facts<'p> {
     }
 
     fn example_request(&self, e: &Endpoint) -> examples::Request {
-        examples::request(e, &self.routes.schemas, &self.base_url, requires_auth(e))
+        let scheme = requires_auth(e).then(|| self.auth.header_word().to_string());
+        examples::request(e, &self.routes.schemas, &self.base_url, scheme)
     }
 
     /// IDs that code implementing them names: `(file::item)` per ID.
@@ -1134,12 +1139,9 @@ fn auth_flow(f: &Facts<'_>, eps: &[&Endpoint]) -> Value {
             .as_ref()
             .and_then(|h| h.participants.first().map(|x| x.alias.clone()));
         if let Some(i) = ext_fn {
-            let mut flow = f.flow_builder().flow(
-                i,
-                "C",
-                &format!("{} with Authorization: Bearer token", p.id()),
-                "",
-            );
+            let mut flow =
+                f.flow_builder()
+                    .flow(i, "C", &format!("{} with {}", p.id(), f.auth.header()), "");
             flow.arrows.pop(); // the extractor answers inside the alt below
             // Keep aliases apart from the login flow's.
             let mw = format!("M{}", seq.participants.len());
@@ -1316,7 +1318,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
             json!({
                 "endpoint": code(&e.id()),
                 "handler": code(&f.handler_ref(e)),
-                "auth": if requires_auth(e) { "Bearer token" } else { "none" },
+                "auth": if requires_auth(e) { format!("`{}`", f.auth.header()) } else { "none".to_string() },
                 "requirements": join_or_dash(&e.implements),
                 "stories": join_or_dash(&stories_of(e)),
             })
@@ -1429,6 +1431,8 @@ fn api_spec(f: &Facts<'_>) -> Value {
         "models": models,
         "auth_flow": auth_flow(f, &eps),
         "auth_count": auth_count,
+        "auth_header": f.auth.header(),
+        "auth_source": f.auth.source(),
         "endpoint_count": eps.len(),
         "error": error_type(f),
         "use_cases_exist": uc_doc.is_some(),
@@ -1508,7 +1512,7 @@ fn use_cases(f: &Facts<'_>) -> Value {
             let mut bad = req.clone();
             let error_title;
             if auth {
-                bad.auth = false;
+                bad.auth = None;
                 error_title = "Error case: without a token (expect 401)";
             } else if bad.body.is_some() {
                 bad.body = Some("{}".into());

@@ -144,8 +144,8 @@ pub struct Request {
     /// The full URL, path parameters filled in, with the query string.
     pub url: String,
     pub method: String,
-    /// A bearer token is sent.
-    pub auth: bool,
+    /// The Authorization scheme of the token sent, if one is.
+    pub auth: Option<String>,
     /// The JSON body, pretty-printed.
     pub body: Option<String>,
 }
@@ -155,7 +155,7 @@ pub fn request(
     e: &Endpoint,
     defs: &BTreeMap<String, Value>,
     base_url: &str,
-    auth: bool,
+    auth: Option<String>,
 ) -> Request {
     let mut path = e.path.clone();
     for p in &e.params {
@@ -200,11 +200,11 @@ pub fn request(
 }
 
 impl Request {
-    /// `curl -X POST …` (a bearer token read from `$TOKEN`).
+    /// `curl -X POST …` (the token read from `$TOKEN`).
     pub fn curl(&self) -> String {
         let mut parts = vec![format!("curl -i -X {} '{}'", self.method, self.url)];
-        if self.auth {
-            parts.push("-H \"Authorization: Bearer $TOKEN\"".into());
+        if let Some(scheme) = &self.auth {
+            parts.push(format!("-H \"Authorization: {scheme} $TOKEN\""));
         }
         if let Some(body) = &self.body {
             parts.push("-H 'Content-Type: application/json'".into());
@@ -222,8 +222,8 @@ impl Request {
         if self.body.is_some() {
             headers.push("\"Content-Type\": \"application/json\"".to_string());
         }
-        if self.auth {
-            headers.push("Authorization: `Bearer ${token}`".to_string());
+        if let Some(scheme) = &self.auth {
+            headers.push(format!("Authorization: `{scheme} ${{token}}`"));
         }
         let mut opts = vec![format!("  method: \"{}\",", self.method)];
         if !headers.is_empty() {

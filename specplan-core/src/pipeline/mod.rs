@@ -19,6 +19,7 @@
 //!   exist, in pipeline order across domains.
 
 pub mod answers;
+mod auth;
 mod build;
 pub mod calls;
 pub mod examples;
