@@ -137,8 +137,21 @@ fn walk_all_steps_then_check_is_clean() {
                 .iter()
                 .all(|s| s.status.as_deref() == Some("Approved"))
         );
-        assert_eq!(d.next, "cargo specplan index");
+        // `walk` ran the index last: what is next is keeping it honest.
+        assert_eq!(d.next, "cargo specplan check");
     }
+    // Without the index (or with a stale one), the index is next.
+    let readme = ws.root.join("docs/en/specifications/auth/README.md");
+    let kept = std::fs::read_to_string(&readme).unwrap();
+    std::fs::remove_file(&readme).unwrap();
+    let status = pipeline::status(&ws, &loaded.config);
+    assert!(
+        status
+            .domains
+            .iter()
+            .all(|d| d.next == "cargo specplan index")
+    );
+    std::fs::write(&readme, kept).unwrap();
     let report = specplan_core::check::run(&ws, &loaded, &Default::default()).unwrap();
     let errors: Vec<String> = report
         .diagnostics

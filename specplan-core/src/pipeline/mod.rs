@@ -741,6 +741,8 @@ pub struct PipelineStatus {
 
 pub fn status(ws: &Workspace, config: &Config) -> PipelineStatus {
     let project = Project::load(ws, config);
+    // Computed once, only when a domain has every step approved.
+    let index_done = std::cell::OnceCell::new();
     let domains = config
         .domains
         .iter()
@@ -775,6 +777,9 @@ pub fn status(ws: &Workspace, config: &Config) -> PipelineStatus {
                 },
                 None => match steps.iter().find(|s| !approved(s)) {
                     Some(s) => format!("cargo specplan approve {} {}", d.name, s.step),
+                    None if *index_done.get_or_init(|| index_is_current(&project)) => {
+                        "cargo specplan check".to_string()
+                    }
                     None => "cargo specplan index".to_string(),
                 },
             };
@@ -867,6 +872,36 @@ pub fn index(
     out.extend(refresh_navigation(ws, config)?);
     out.extend(refresh_traceability(ws, config, &[])?);
     Ok(out)
+}
+
+/// Whether `index` would change nothing: every README it writes exists and
+/// its generated regions are what it would write now (the navigation and
+/// traceability regions it refreshes are `generate`'s and `trace`'s too,
+/// and their staleness is `check`'s to report).
+fn index_is_current(project: &Project<'_>) -> bool {
+    let (ws, config) = (project.ws, project.config);
+    let templates = project.templates();
+    let today = crate::date::today();
+    let mut docs = Vec::new();
+    if config.domains.len() >= 2 {
+        for d in &config.domains {
+            match domain_readme(project, &templates, d, &today) {
+                Ok(doc) => docs.push((project.abs(&doc.rel), doc.text)),
+                Err(_) => return false,
+            }
+        }
+    }
+    match scaffold::specifications_readme(ws, config, &templates, &today) {
+        Ok(readme) => docs.push((ws.root.join(&readme.rel), readme.text)),
+        Err(_) => return false,
+    }
+    docs.iter().all(|(path, generated)| {
+        ws.jail
+            .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+            .ok()
+            .and_then(|existing| crate::region::merge(&existing, generated).ok())
+            .is_some_and(|m| !m.changed())
+    })
 }
 
 /// `<domain>/README.md`.
