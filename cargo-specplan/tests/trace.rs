@@ -166,6 +166,25 @@ fn chromium() -> Result<PathBuf, String> {
     Err("Chromium is not installed: `apt-get install -y chromium` (Debian), or set SPECPLAN_CHROMIUM".into())
 }
 
+/// `trace --format html -o target/specplan/trace.html`: the page's path
+/// and text.
+fn html_report(dir: &Path) -> (PathBuf, String) {
+    let out = specplan(
+        dir,
+        &[
+            "trace",
+            "--format",
+            "html",
+            "-o",
+            "target/specplan/trace.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let file = dir.join("target/specplan/trace.html");
+    let html = std::fs::read_to_string(&file).unwrap();
+    (file, html)
+}
+
 /// Chromium; `None` (the test is skipped, with a message) when it is not
 /// installed, except under `CI=true`, where that fails the test.
 fn browser_or_skip() -> Option<PathBuf> {
@@ -244,19 +263,7 @@ fn html_report_in_a_headless_browser() {
         return;
     };
     let (tmp, dir) = fixture();
-    let out = specplan(
-        &dir,
-        &[
-            "trace",
-            "--format",
-            "html",
-            "-o",
-            "target/specplan/trace.html",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let file = dir.join("target/specplan/trace.html");
-    let html = std::fs::read_to_string(&file).unwrap();
+    let (file, html) = html_report(&dir);
 
     // Nothing the page could fetch: no src, no stylesheet link, no url().
     for needle in [" src=", "<link", "url(", "@import", "<iframe", "<img"] {
@@ -349,19 +356,7 @@ fn html_report_payloads_stay_inert_in_a_headless_browser() {
         1,
     );
     std::fs::write(&req, text).unwrap();
-    let out = specplan(
-        &dir,
-        &[
-            "trace",
-            "--format",
-            "html",
-            "-o",
-            "target/specplan/trace.html",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let report = dir.join("target/specplan/trace.html");
-    let html = std::fs::read_to_string(&report).unwrap();
+    let (_, html) = html_report(&dir);
     assert!(!html.contains("href=\"javascript:"), "{html}");
     assert!(!html.contains("<script>document.title"), "{html}");
 

@@ -671,18 +671,7 @@ fn routed_case(runs: usize, have_rg: bool) {
         let ratio = median(checks).as_secs_f64() / median(rgs).as_secs_f64();
         println!("  ratio          {ratio:.2}× rg (whole check; target ≤ 1.5×)");
     }
-    match peak {
-        Some(kib) => println!(
-            "  peak memory    {:.1} MiB (VmHWM{}; target ≤ 64 MiB)",
-            kib as f64 / 1024.0,
-            if peak_reset {
-                ", reset before the timed runs"
-            } else {
-                ", whole process"
-            }
-        ),
-        None => println!("  peak memory    unknown (no /proc/self/status)"),
-    }
+    print_peak(peak, peak_reset);
 }
 
 /// A requirements table of 10,000 and of 40,000 rows (every row a finding:
@@ -750,6 +739,22 @@ fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Prints the peak memory line of a case.
+fn print_peak(peak: Option<u64>, reset: bool) {
+    match peak {
+        Some(kib) => println!(
+            "  peak memory    {:.1} MiB (VmHWM{}; target ≤ 64 MiB)",
+            kib as f64 / 1024.0,
+            if reset {
+                ", reset before the timed runs"
+            } else {
+                ", whole process"
+            }
+        ),
+        None => println!("  peak memory    unknown (no /proc/self/status)"),
+    }
 }
 
 /// Resets the peak to the current resident size (Linux 4.0+).
@@ -950,18 +955,7 @@ fn main() {
         let check_ratio = median(checks.clone()).as_secs_f64() / median(rgs.clone()).as_secs_f64();
         println!("  ratio          {check_ratio:.2}× rg (whole check; target ≤ 1.5×)");
     }
-    match peak {
-        Some(kib) => println!(
-            "  peak memory    {:.1} MiB (VmHWM{}; target < 64 MiB)",
-            kib as f64 / 1024.0,
-            if peak_reset {
-                ", reset before the timed runs"
-            } else {
-                ", whole process"
-            }
-        ),
-        None => println!("  peak memory    unknown (no /proc/self/status)"),
-    }
+    print_peak(peak, peak_reset);
 
     if case != "plain" {
         routed_case(runs, have_rg);

@@ -15,21 +15,13 @@ pub mod mutate;
 #[allow(dead_code)]
 mod args;
 
-/// What `args.rs` needs of its crate root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
-    Implements,
-    Verifies,
-}
+/// The attribute kinds, from the macro crate (what `args.rs` names
+/// `crate::Which`).
+#[path = "../../specplan-macros/src/which.rs"]
+#[allow(dead_code)]
+mod which;
 
-impl Which {
-    fn name(self) -> &'static str {
-        match self {
-            Which::Implements => "implements",
-            Which::Verifies => "verifies",
-        }
-    }
-}
+use which::Which;
 
 /// A fuzz target: its name, what it reads, and the function.
 pub struct Target {

@@ -28,29 +28,9 @@ mod args;
 mod context;
 mod expand;
 mod item;
+mod which;
 
-/// Which attribute is being expanded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
-    Implements,
-    Verifies,
-}
-
-impl Which {
-    fn name(self) -> &'static str {
-        match self {
-            Which::Implements => "implements",
-            Which::Verifies => "verifies",
-        }
-    }
-
-    fn verb(self) -> &'static str {
-        match self {
-            Which::Implements => "Implements",
-            Which::Verifies => "Verifies",
-        }
-    }
-}
+use which::Which;
 
 /// Marks an item (a handler, a service, an `impl` block…) as implementing
 /// one or more requirement IDs.

@@ -440,16 +440,11 @@ fn keep_grpc_servers(ws: &Workspace, files: &Files, stack: &mut Stack) {
             visit::visit_expr_method_call(self, m);
         }
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-            if let syn::Expr::Path(p) = &*c.func {
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                if segs.ends_with(&["Server".to_string(), "builder".to_string()]) {
-                    self.0 = true;
-                }
+            if let syn::Expr::Path(p) = &*c.func
+                && crate::scan::path_segments(&p.path)
+                    .ends_with(&["Server".to_string(), "builder".to_string()])
+            {
+                self.0 = true;
             }
             visit::visit_expr_call(self, c);
         }
@@ -476,8 +471,8 @@ fn keep_grpc_servers(ws: &Workspace, files: &Files, stack: &mut Stack) {
             .filter(|f| f.abs.starts_with(pkg.root()))
             // `mod tests;` files and test folders are test code.
             .filter(|f| {
-                let stem = f.rel.rsplit('/').next().unwrap_or("");
-                !crate::scan::is_test_path(&f.rel) && !matches!(stem, "tests.rs" | "test.rs")
+                let name = f.rel.rsplit('/').next().unwrap_or("");
+                !crate::scan::is_test_path(&f.rel) && !matches!(name, "tests.rs" | "test.rs")
             })
             .filter_map(|f| crate::scan::parse_filtered(f, &filter, &mut ignored))
             .any(|p| {

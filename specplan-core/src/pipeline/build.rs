@@ -1046,18 +1046,14 @@ fn join_or_dash(v: &[String]) -> String {
 /// with no model of its own (`String`, `i64`, a map), or whose schema was
 /// not derived.
 fn model_of(schema: &Value, models: &std::collections::BTreeMap<String, Value>) -> Option<String> {
-    let name = |v: &Value| {
-        v.get("$ref")
-            .and_then(Value::as_str)
-            .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
-    };
-    name(schema)
+    examples::ref_name(schema)
         .or_else(|| {
             (schema.get("type").and_then(Value::as_str) == Some("array"))
-                .then(|| schema.get("items").and_then(name))
+                .then(|| schema.get("items").and_then(examples::ref_name))
                 .flatten()
         })
-        .filter(|n| models.contains_key(n))
+        .filter(|n| models.contains_key(*n))
+        .map(str::to_string)
 }
 
 fn reachable_schemas(f: &Facts<'_>, eps: &[&Endpoint]) -> Vec<(String, Value)> {
@@ -1066,8 +1062,8 @@ fn reachable_schemas(f: &Facts<'_>, eps: &[&Endpoint]) -> Vec<(String, Value)> {
         fn walk(v: &Value, out: &mut Vec<String>) {
             match v {
                 Value::Object(m) => {
-                    if let Some(Value::String(r)) = m.get("$ref") {
-                        out.push(r.rsplit('/').next().unwrap_or(r).to_string());
+                    if let Some(name) = examples::ref_name(v) {
+                        out.push(name.to_string());
                     }
                     for x in m.values() {
                         walk(x, out);
@@ -1369,8 +1365,8 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 .collect();
             let query = e.query.as_ref().map(|q| {
                 let props: Vec<String> = q.schema.get("properties").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).or_else(|| {
-                    let name = q.schema.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or(r).to_string())?;
-                    f.routes.schemas.get(&name)?.get("properties")?.as_object().map(|m| m.keys().cloned().collect())
+                    let name = examples::ref_name(&q.schema)?;
+                    f.routes.schemas.get(name)?.get("properties")?.as_object().map(|m| m.keys().cloned().collect())
                 }).unwrap_or_default();
                 json!({"rust": q.rust, "params": props})
             });

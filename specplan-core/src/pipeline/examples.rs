@@ -69,6 +69,12 @@ fn schema_type(schema: &Value) -> Option<String> {
 }
 
 /// An example instance of `schema`; `$ref`s resolve in `defs`.
+/// The schema name a `{"$ref": "#/schemas/Name"}` points to.
+pub(crate) fn ref_name(schema: &Value) -> Option<&str> {
+    let r = schema.get("$ref")?.as_str()?;
+    Some(r.rsplit('/').next().unwrap_or(r))
+}
+
 pub fn example(schema: &Value, defs: &BTreeMap<String, Value>) -> Value {
     example_at(schema, defs, "", 0)
 }
@@ -80,8 +86,7 @@ fn example_at(schema: &Value, defs: &BTreeMap<String, Value>, name: &str, depth:
     if let Some(e) = schema.get("example").or_else(|| schema.get("default")) {
         return e.clone();
     }
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let key = r.rsplit('/').next().unwrap_or(r);
+    if let Some(key) = ref_name(schema) {
         return match defs.get(key) {
             Some(s) => example_at(s, defs, name, depth + 1),
             None => Value::Null,

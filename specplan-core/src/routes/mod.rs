@@ -273,13 +273,13 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
     // Files are parsed as outlines: the body of a function is kept when it
     // names router vocabulary or returns a router, the only bodies the
     // evaluation reads unprompted.
-    let body_needles = Prefilter::new(ROUTER_NEEDLES);
+    let filter = Prefilter::new(ROUTER_NEEDLES);
+    let body_needles = filter.clone();
     let sig_needles = Prefilter::new(eval::ROUTING_TYPE_NAMES);
     let ix = Index::new(ws, files).with_outlines(Box::new(move |sig, body| {
         body_needles.matches(body) || sig_needles.matches(sig)
     }));
-    let ev = Eval::new(&ix, Prefilter::new(ROUTER_NEEDLES));
-    let filter = Prefilter::new(ROUTER_NEEDLES);
+    let ev = Eval::new(&ix, filter.clone());
     let router_files = ix.matching(&filter);
 
     // Every function of those files is a candidate root.

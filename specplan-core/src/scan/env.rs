@@ -185,7 +185,7 @@ pub fn env_vars(ws: &Workspace, files: &Files) -> EnvScan {
     wanted.extend(structs_needed.iter().cloned());
     if !wanted.is_empty() {
         let names: Vec<String> = wanted.into_iter().collect();
-        let second = Prefilter::from_owned(&names);
+        let second = Prefilter::new(&names);
         for f in &sources {
             if parsed_paths.contains(&f.rel) {
                 continue;

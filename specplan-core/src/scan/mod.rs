@@ -31,18 +31,13 @@ pub fn rust_sources<'a>(ws: &Workspace, files: &'a Files) -> Vec<&'a WalkedFile>
 /// A cheap test on a file's bytes: does it contain any of the needles? One
 /// pass over the bytes for all of them (Aho-Corasick with its SIMD
 /// prefilter), not one pass per needle.
+#[derive(Clone)]
 pub(crate) struct Prefilter {
     automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Prefilter {
-    pub(crate) fn new(needles: &[&'static str]) -> Prefilter {
-        Prefilter {
-            automaton: aho_corasick::AhoCorasick::new(needles).ok(),
-        }
-    }
-
-    pub(crate) fn from_owned(needles: &[String]) -> Prefilter {
+    pub(crate) fn new<S: AsRef<[u8]>>(needles: &[S]) -> Prefilter {
         Prefilter {
             automaton: aho_corasick::AhoCorasick::new(needles).ok(),
         }

@@ -547,10 +547,7 @@ impl<'i> Eval<'i> {
                 self.extend(fr, r, entries)
             }
             (Framework::ActixWeb, "guard", 1) if matches!(r.kind, RKind::ActixResource { .. }) => {
-                let method = guard_method(args[0]).or_else(|| {
-                    let v = self.eval_expr(fr, args[0]);
-                    method_of_val(&v)
-                });
+                let method = self.guard_of(fr, args[0]);
                 let Some(guard) = method.as_deref().and_then(static_method) else {
                     // A guard on something else (a header, a host): the
                     // methods stay as they are.
@@ -589,18 +586,7 @@ impl<'i> Eval<'i> {
                 let entries = match v {
                     Val::Methods(ms) => {
                         let ms = match guard {
-                            Some(g) => Rc::new(
-                                ms.iter()
-                                    .map(|me| MethodEntry {
-                                        method: if me.method == "ANY" {
-                                            g.to_string()
-                                        } else {
-                                            me.method.clone()
-                                        },
-                                        handler: me.handler.clone(),
-                                    })
-                                    .collect(),
-                            ),
+                            Some(g) => narrowed(&ms, g),
                             None => ms,
                         };
                         self.routes_from_methods(fr, r.fw, "", &ms, site, args[0].span())
@@ -778,27 +764,10 @@ impl<'i> Eval<'i> {
                         .collect(),
                 ))
             }
-            ("guard" | "method", 1) => {
-                let method = guard_method(args[0]).or_else(|| {
-                    let v = self.eval_expr(fr, args[0]);
-                    method_of_val(&v)
-                });
-                match method {
-                    Some(method) => Val::Methods(Rc::new(
-                        ms.iter()
-                            .map(|me| MethodEntry {
-                                method: if me.method == "ANY" {
-                                    method.clone()
-                                } else {
-                                    me.method.clone()
-                                },
-                                handler: me.handler.clone(),
-                            })
-                            .collect(),
-                    )),
-                    None => Val::Methods(ms),
-                }
-            }
+            ("guard" | "method", 1) => match self.guard_of(fr, args[0]) {
+                Some(method) => Val::Methods(narrowed(&ms, &method)),
+                None => Val::Methods(ms),
+            },
             _ => {
                 self.eval_args(fr, &m.args);
                 Val::Methods(ms)
@@ -808,6 +777,15 @@ impl<'i> Eval<'i> {
 
     // -----------------------------------------------------------------
     // actix-web.
+
+    /// The method a guard expression names (`guard::Post()`,
+    /// `guard::Method(Method::GET)`, a value that is a method), if any.
+    fn guard_of(&self, fr: &mut Frame, e: &syn::Expr) -> Option<String> {
+        guard_method(e).or_else(|| {
+            let v = self.eval_expr(fr, e);
+            method_of_val(&v)
+        })
+    }
 
     pub(super) fn actix_service(&self, fr: &mut Frame, v: Val, e: &syn::Expr) -> Vec<Entry> {
         match v {
@@ -1136,6 +1114,22 @@ pub(super) fn method_of_val(v: &Val) -> Option<String> {
 }
 
 /// actix `guard::Get()` / `guard::Method(Method::GET)`.
+/// The entries with `method` in place of `ANY`: what a method guard leaves.
+fn narrowed(ms: &[MethodEntry], method: &str) -> Rc<Vec<MethodEntry>> {
+    Rc::new(
+        ms.iter()
+            .map(|me| MethodEntry {
+                method: if me.method == "ANY" {
+                    method.to_string()
+                } else {
+                    me.method.clone()
+                },
+                handler: me.handler.clone(),
+            })
+            .collect(),
+    )
+}
+
 /// The method a guard names, as a `'static` upper-case name.
 fn static_method(m: &str) -> Option<&'static str> {
     const UPPER: [&str; 9] = [

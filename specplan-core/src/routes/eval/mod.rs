@@ -1241,19 +1241,18 @@ impl<'i> Eval<'i> {
     /// dynamic part. The routes are listed under the static part, with a
     /// note naming the prefix, rather than dropped or listed without it.
     fn dynamic_prefix(&self, fr: &mut Frame, e: &syn::Expr) -> Option<(String, String)> {
+        // Each part is evaluated once: leading parts not known, then only
+        // strings.
         let split = |this: &Self, fr: &mut Frame, parts: Vec<&syn::Expr>| {
-            let first_known = parts
-                .iter()
-                .position(|p| matches!(this.eval_expr(fr, p), Val::Str(_)))?;
+            let vals: Vec<Val> = parts.iter().map(|p| this.eval_expr(fr, p)).collect();
+            let first_known = vals.iter().position(|v| matches!(v, Val::Str(_)))?;
             if first_known == 0 {
                 return None;
             }
             let mut rest = String::new();
-            for p in &parts[first_known..] {
-                match this.eval_expr(fr, p) {
-                    Val::Str(s) => rest.push_str(&s),
-                    _ => return None,
-                }
+            for v in &vals[first_known..] {
+                let Val::Str(s) = v else { return None };
+                rest.push_str(s);
             }
             let dynamic: Vec<String> = parts[..first_known]
                 .iter()
