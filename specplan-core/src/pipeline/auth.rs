@@ -187,9 +187,15 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         {
             self.used.insert(last.ident.to_string());
         }
-        // `Authorization<Bearer>`, `TypedHeader<Authorization<Basic>>`,
-        // actix-web-httpauth's `BearerAuth` / `BasicAuth` extractors.
-        if let Some(last) = p.segments.last() {
+        visit::visit_path(self, p);
+    }
+
+    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+        // actix-web-httpauth's `BearerAuth` / `BasicAuth` extractors, as
+        // types only: `AuthType::BasicAuth`, a value an HTTP client is
+        // configured with, is not what the server expects (seen on
+        // vaultwarden's SSO client).
+        if let Some(last) = t.path.segments.last() {
             let w = match last.ident.to_string().as_str() {
                 "BearerAuth" => Some("Bearer"),
                 "BasicAuth" => Some("Basic"),
@@ -199,7 +205,7 @@ impl<'ast> Visit<'ast> for Finder<'_> {
                 self.push(w, last.ident.span());
             }
         }
-        visit::visit_path(self, p);
+        visit::visit_type_path(self, t);
     }
 
     fn visit_path_segment(&mut self, s: &'ast syn::PathSegment) {
@@ -283,6 +289,18 @@ mod tests {
         )]);
         assert_eq!(s.word.as_deref(), Some("Bearer"));
         let s = scheme_of(&[("src/lib.rs", "async fn h(auth: BearerAuth) {}\n")]);
+        assert_eq!(s.word.as_deref(), Some("Bearer"));
+        // An outgoing client's auth type is not the server's scheme.
+        let s = scheme_of(&[
+            (
+                "src/lib.rs",
+                "fn f(h: Authorization) { h.rsplit(\"Bearer \"); }\n",
+            ),
+            (
+                "src/sso.rs",
+                "fn c(b: Client) { b.set_auth_type(AuthType::BasicAuth); }\n",
+            ),
+        ]);
         assert_eq!(s.word.as_deref(), Some("Bearer"));
     }
 
