@@ -527,3 +527,36 @@ fn actix_guards_and_configuring_closures() {
     );
     assert!(set.unresolved.is_empty(), "{:#?}", set.unresolved);
 }
+
+/// Who may call each endpoint, as `access by: evidence` lines.
+fn access(name: &str) -> Vec<String> {
+    extract(name)
+        .endpoints
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}: {:?} by {} — {}",
+                e.method,
+                e.path,
+                e.auth.access,
+                e.auth.by.as_deref().unwrap_or("-"),
+                e.auth.reason()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn access_from_extractors_layers_and_handler_bodies_axum() {
+    insta::assert_debug_snapshot!("auth-axum-access", access("auth-axum"));
+}
+
+#[test]
+fn access_from_middleware_with_exemptions_actix() {
+    insta::assert_debug_snapshot!("auth-actix-access", access("auth-actix"));
+}
+
+#[test]
+fn access_from_request_guards_rocket() {
+    insta::assert_debug_snapshot!("auth-rocket-access", access("auth-rocket"));
+}

@@ -21,6 +21,7 @@
 //! never silently dropped. A source file that does not parse is a
 //! diagnostic; the rest is still extracted.
 
+mod access;
 mod attrs;
 mod eval;
 mod graphql;
@@ -46,9 +47,10 @@ pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
 pub(crate) use schema::type_text;
+pub use access::{Access, Auth, Evidence};
 pub use types::{Param, TypeRef};
 
-use eval::{Entry, Eval, Handler, Note, Router, Site};
+use eval::{Entry, Eval, Handler, Layer, Note, Router, Site};
 use index::{FnRef, Index, impl_blocks, walk_modules};
 use schema::SchemaGen;
 
@@ -177,6 +179,8 @@ pub struct Endpoint {
     pub response: Option<TypeRef>,
     /// Other arguments of the handler (`State<AppState>`, `AuthUser`).
     pub extractors: Vec<String>,
+    /// Whether it needs a caller, and what in the code says so.
+    pub auth: Auth,
 }
 
 impl Endpoint {
@@ -360,7 +364,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
         let mut own = Vec::new();
         let mut own_notes = Vec::new();
         for r in out.routers() {
-            flatten(&r, "", &mut own, &mut own_notes);
+            flatten(&r, "", &[], &mut own, &mut own_notes);
         }
         if let eval::Val::Filter(flt) = &out.value
             && ev.warp_served.borrow().is_empty()
@@ -393,6 +397,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
     }
 
     let mut sg = SchemaGen::new(&ix);
+    let acx = access::AccessCx::new(&ix);
     let mut endpoints = Vec::new();
     let mut seen = HashSet::new();
     for raw in raws {
@@ -405,7 +410,10 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
         )) {
             continue;
         }
-        endpoints.push(endpoint_of(&ix, &mut sg, raw, path, EndpointKind::Http));
+        endpoints.push(endpoint_of(&ix, &mut sg, &acx, raw, path, EndpointKind::Http));
+    }
+    for e in &mut endpoints {
+        acx.finish(&mut e.auth);
     }
     endpoints.extend(grpc::endpoints(&ix, ws, files));
     endpoints.extend(graphql::endpoints(&ix, &mut sg));
@@ -494,14 +502,40 @@ struct Raw {
     site: Site,
     fw: Framework,
     data: Option<String>,
+    /// Middleware wrapping it, outermost first.
+    layers: Vec<Rc<Layer>>,
 }
 
-fn flatten(r: &Router, base: &str, out: &mut Vec<Raw>, notes: &mut Vec<Rc<Note>>) {
+fn flatten(
+    r: &Router,
+    base: &str,
+    layers: &[Rc<Layer>],
+    out: &mut Vec<Raw>,
+    notes: &mut Vec<Rc<Note>>,
+) {
     let base = match &r.prefix {
         Some(p) => path::join(r.fw, base, p, false),
         None => base.to_string(),
     };
-    for e in &r.entries {
+    // Middleware on this router: actix `wrap` wraps every entry, axum
+    // `layer` those added before it.
+    let mut positioned: Vec<(usize, &Rc<Layer>)> = Vec::new();
+    for (i, e) in r.entries.iter().enumerate() {
+        if let Entry::Layer(l) = e {
+            positioned.push((if l.whole { 0 } else { i }, l));
+        }
+    }
+    let active = |i: usize| -> Vec<Rc<Layer>> {
+        let mut v = layers.to_vec();
+        v.extend(
+            positioned
+                .iter()
+                .filter(|(at, l)| l.whole || *at > i)
+                .map(|(_, l)| Rc::clone(l)),
+        );
+        v
+    };
+    for (i, e) in r.entries.iter().enumerate() {
         match e {
             Entry::Route(route) => out.push(Raw {
                 method: route.method.clone(),
@@ -510,6 +544,7 @@ fn flatten(r: &Router, base: &str, out: &mut Vec<Raw>, notes: &mut Vec<Rc<Note>>
                 site: route.site,
                 fw: route.fw,
                 data: route.data.clone(),
+                layers: active(i),
             }),
             Entry::Nest { prefix, inner } => {
                 let nb = if prefix.is_empty() {
@@ -517,9 +552,10 @@ fn flatten(r: &Router, base: &str, out: &mut Vec<Raw>, notes: &mut Vec<Rc<Note>>
                 } else {
                     path::join(r.fw, &base, prefix, false)
                 };
-                flatten(inner, &nb, out, notes);
+                flatten(inner, &nb, &active(i), out, notes);
             }
             Entry::Note(n) => notes.push(n.clone()),
+            Entry::Layer(_) => {}
         }
     }
 }
@@ -549,6 +585,7 @@ fn warp_endpoints(f: &eval::Filter, out: &mut Vec<Raw>, notes: &mut Vec<Rc<Note>
                 site: alt.site.unwrap_or(h.site),
                 fw: Framework::Warp,
                 data: None,
+                layers: Vec::new(),
             });
         }
     }
@@ -557,6 +594,7 @@ fn warp_endpoints(f: &eval::Filter, out: &mut Vec<Raw>, notes: &mut Vec<Rc<Note>
 fn endpoint_of(
     ix: &Index,
     sg: &mut SchemaGen<'_>,
+    acx: &access::AccessCx<'_>,
     raw: Raw,
     path: String,
     kind: EndpointKind,
@@ -576,11 +614,20 @@ fn endpoint_of(
         request: None,
         response: None,
         extractors: Vec::new(),
+        auth: Auth::unknown(""),
         path,
     };
     let names = path_params(&e.path);
     let Some(f) = &raw.handler.fn_ref else {
         e.params = types::path_params(sg, &names, None, &[], &ix.file_loc(raw.site.file));
+        e.auth = acx.of(&access::Handler {
+            method: &e.method,
+            path: &e.path,
+            loc: None,
+            sig: None,
+            body: None,
+            layers: &raw.layers,
+        });
         return e;
     };
     let data = raw.data.clone();
@@ -593,9 +640,18 @@ fn endpoint_of(
         }
         let (line, _) = crate::scan::line_col(view.sig.ident.span());
         let sig = view.sig.clone();
-        (ids, line, sig)
+        let body = syn::spanned::Spanned::span(view.sig).byte_range().start..syn::spanned::Spanned::span(view.block).byte_range().end;
+        (ids, line, sig, body)
     });
-    if let Some((ids, line, sig)) = found {
+    if let Some((ids, line, sig, body)) = found {
+        e.auth = acx.of(&access::Handler {
+            method: &e.method,
+            path: &e.path,
+            loc: Some(&f.loc),
+            sig: Some(&sig),
+            body: Some((f.loc.file, body)),
+            layers: &raw.layers,
+        });
         e.implements = ids;
         e.handler_location = Some(Location {
             file: ix.rel(f.loc.file).to_string(),
@@ -621,6 +677,14 @@ fn endpoint_of(
         }
     } else {
         e.params = types::path_params(sg, &names, None, &[], &f.loc);
+        e.auth = acx.of(&access::Handler {
+            method: &e.method,
+            path: &e.path,
+            loc: None,
+            sig: None,
+            body: None,
+            layers: &raw.layers,
+        });
     }
     e
 }

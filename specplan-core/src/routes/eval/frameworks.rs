@@ -674,6 +674,15 @@ impl<'i> Eval<'i> {
                 };
                 self.extend(fr, r, entries)
             }
+            // -------- middleware.
+            (Framework::Axum, "layer" | "route_layer", 1)
+            | (Framework::ActixWeb, "wrap" | "wrap_fn", 1)
+            | (Framework::Poem, "with", 1) => {
+                let vals = self.eval_args(fr, &m.args);
+                self.run_opaque(fr, &vals);
+                let layer = self.layer_of(fr, args[0], r.fw == Framework::ActixWeb);
+                self.extend(fr, r, vec![Entry::Layer(layer)])
+            }
             // -------- anything else keeps the router (layers, state, data,
             // fallbacks, `into_make_service`, `launch`, …).
             _ => {

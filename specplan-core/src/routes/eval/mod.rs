@@ -23,6 +23,7 @@
 //! does.
 
 mod frameworks;
+mod layers;
 mod warp;
 
 use std::cell::{Cell, RefCell};
@@ -99,6 +100,27 @@ pub(crate) enum Entry {
     Route(Rc<RouteEntry>),
     Nest { prefix: String, inner: Rc<Router> },
     Note(Rc<Note>),
+    /// A middleware on the router: it wraps the entries before it, or all
+    /// of them when [`Layer::whole`].
+    Layer(Rc<Layer>),
+}
+
+/// A middleware applied to a router: axum `layer` / `route_layer`, actix
+/// `wrap` / `wrap_fn`, poem `with`.
+#[derive(Debug)]
+pub(crate) struct Layer {
+    pub site: Site,
+    /// The code as written (shortened).
+    pub what: String,
+    /// The code as written, whole (whitespace collapsed).
+    pub code: String,
+    /// What its code names, resolved: the workspace's functions and types
+    /// (`from_fn(auth::require_user)`, `Authentication`,
+    /// `from_extractor::<AuthUser>()`) and paths from outside.
+    pub parts: Vec<Def>,
+    /// It wraps every route of its router, whenever added (actix `wrap`),
+    /// not only those added before it (axum `layer`).
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
