@@ -10,7 +10,7 @@ use super::{Answers, Project, Step};
 use crate::annotations::{self, Annotation, ItemKind, Kind as AnnKind};
 use crate::config::DomainConfig;
 use crate::inspect::{self, Inspection};
-use crate::routes::{self, Endpoint, EndpointKind, RouteSet};
+use crate::routes::{self, Access, Endpoint, EndpointKind, RouteSet};
 use crate::spec::Document;
 use crate::templates::mermaid_id;
 
@@ -32,39 +32,37 @@ pub(super) struct Facts<'p> {
     pub auth: super::auth::Scheme,
 }
 
-/// Words in an extractor's type that say the caller must be signed in.
-const AUTH_WORDS: &[&str] = &[
-    "auth",
-    "user",
-    "claims",
-    "session",
-    "token",
-    "bearer",
-    "identity",
-    "jwt",
-    "principal",
-    "caller",
-];
-
 fn requires_auth(e: &Endpoint) -> bool {
-    e.extractors.iter().any(|x| {
-        let x = x.to_ascii_lowercase();
-        !x.starts_with("state") && AUTH_WORDS.iter().any(|w| x.contains(w))
-    })
+    e.auth.required()
 }
 
-/// The workspace type of an endpoint's auth extractor (`AuthUser`).
+/// The workspace type or middleware that authenticates an endpoint
+/// (`AuthUser`), when one decides it.
 fn auth_extractor(e: &Endpoint) -> Option<String> {
-    e.extractors
-        .iter()
-        .find(|x| {
-            let l = x.to_ascii_lowercase();
-            !l.starts_with("state") && AUTH_WORDS.iter().any(|w| l.contains(w))
-        })
-        .map(|x| {
-            let base = x.split('<').next().unwrap_or(x);
-            base.rsplit("::").next().unwrap_or(base).trim().to_string()
-        })
+    match e.auth.access {
+        Access::Required | Access::Optional => e.auth.by.clone(),
+        _ => None,
+    }
+}
+
+/// An endpoint's authentication for a table cell: the header when it is
+/// required or optional, `none` when public, a TODO when the code does not
+/// say; with `why`, the places that decide it.
+fn auth_cell(header: &str, e: &Endpoint, why: bool) -> String {
+    let reason = if why && !e.auth.evidence.is_empty() {
+        format!(" — {}", crate::templates::cell(&e.auth.reason()))
+    } else {
+        String::new()
+    };
+    match e.auth.access {
+        Access::Required => format!("`{header}`{reason}"),
+        Access::Optional => format!("optional: `{header}`{reason}"),
+        Access::Public => format!("none{reason}"),
+        Access::Unknown => format!(
+            "TODO: the code does not say whether a caller is required{}",
+            if why { reason } else { String::new() }
+        ),
+    }
 }
 
 fn is_login(e: &Endpoint) -> bool {
@@ -1314,7 +1312,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
             json!({
                 "endpoint": code(&e.id()),
                 "handler": code(&f.handler_ref(e)),
-                "auth": if requires_auth(e) { format!("`{}`", f.auth.header()) } else { "none".to_string() },
+                "auth": auth_cell(&f.auth.header(), e, false),
                 "requirements": join_or_dash(&e.implements),
                 "stories": join_or_dash(&stories_of(e)),
             })
@@ -1389,6 +1387,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "handler": handler,
                 "route": format!("{}:{}", e.file, e.line),
                 "auth": requires_auth(e),
+                "auth_text": auth_cell(&f.auth.header(), e, true),
                 "requirements": e.implements,
                 "stories": stories_of(e),
                 "use_cases": use_cases_of(e),
@@ -1421,12 +1420,51 @@ fn api_spec(f: &Facts<'_>) -> Value {
         })
         .collect();
     let auth_count = eps.iter().filter(|e| requires_auth(e)).count();
+    let count = |a: Access| eps.iter().filter(|e| e.auth.access == a).count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut summary: Vec<String> = Vec::new();
+    if auth_count > 0 {
+        summary.push(format!(
+            "{auth_count} of {} endpoint{} require{} `{}` ({})",
+            eps.len(),
+            plural(eps.len()),
+            if auth_count == 1 { "s" } else { "" },
+            f.auth.header(),
+            crate::templates::cell(&f.auth.source())
+        ));
+    }
+    let optional = count(Access::Optional);
+    if optional > 0 {
+        summary.push(format!(
+            "{optional} accept{} it optionally (the handler runs without a caller too)",
+            if optional == 1 { "s" } else { "" }
+        ));
+    }
+    let public = count(Access::Public);
+    if public > 0 {
+        summary.push(format!(
+            "{public} {} public",
+            if public == 1 { "is" } else { "are" }
+        ));
+    }
+    let unknown = count(Access::Unknown);
+    if unknown > 0 {
+        summary.push(format!(
+            "TODO: for {unknown} the code does not say whether a caller is required (see each endpoint)"
+        ));
+    }
+    let auth_summary = if summary.is_empty() {
+        "— (no endpoints)".to_string()
+    } else {
+        summary.join("; ")
+    };
     json!({
         "endpoints": endpoints,
         "catalog": catalog,
         "models": models,
         "auth_flow": auth_flow(f, &eps),
         "auth_count": auth_count,
+        "auth_summary": auth_summary,
         "auth_header": f.auth.header(),
         "auth_source": f.auth.source(),
         "endpoint_count": eps.len(),
