@@ -129,7 +129,7 @@ fn planted_findings_are_reported() {
     // The unauthenticated admin route.
     assert!(
         security.contains(
-            "| high | auth | `DELETE /admin/users/{id}` is an admin route with no auth extractor or guard | [src/main.rs:64]"
+            "| high | auth | `DELETE /admin/users/{id}` is an admin route with no auth extractor or middleware | [src/main.rs:64]"
         ),
         "{security}"
     );

@@ -7,73 +7,38 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::{Feature, Report, Snapshot, cell, code};
-use crate::routes::{Endpoint, EndpointKind, TypeRef};
+use crate::routes::{Access, Endpoint, EndpointKind, TypeRef};
 
-/// Extractor names that mean "an authenticated caller" when the type is not
-/// known to be an extractor of the workspace.
-const AUTH_WORDS: &[&str] = &[
-    "auth",
-    "user",
-    "claims",
-    "session",
-    "identity",
-    "principal",
-    "admin",
-    "jwt",
-    "bearer",
-    "token",
-    "guard",
-    "current",
-];
-
-/// Trait impls that make a type an extractor or request guard.
-const EXTRACTOR_TRAITS: &[&str] = &["FromRequestParts", "FromRequest", "FromRequestAsync"];
-
-/// The auth extractors of the workspace: types implementing an extractor
-/// trait whose name says auth, with where the impl is.
-pub(super) fn auth_extractors(snap: &Snapshot<'_>) -> BTreeMap<String, (String, usize)> {
+/// The extractors and middleware that authenticate some endpoint, with the
+/// place that makes each one authenticate.
+pub(super) fn auth_mechanisms(snap: &Snapshot<'_>) -> BTreeMap<String, (String, usize)> {
     let mut out = BTreeMap::new();
-    for i in snap.facts.impls.iter().filter(|i| !i.test) {
-        if EXTRACTOR_TRAITS.contains(&i.trait_name.as_str()) && is_auth_name(&i.self_ty) {
-            out.entry(i.self_ty.clone())
-                .or_insert((i.file.clone(), i.line));
+    for e in &snap.routes.endpoints {
+        if let (Some(by), Some(ev)) = (&e.auth.by, e.auth.evidence.first())
+            && !ev.file.is_empty()
+        {
+            out.entry(by.clone())
+                .or_insert_with(|| (ev.file.clone(), ev.line));
         }
     }
     out
 }
 
-pub(super) fn is_auth_name(name: &str) -> bool {
-    let n = name.to_lowercase();
-    AUTH_WORDS.iter().any(|w| n.contains(w))
+/// The extractor or middleware an endpoint requires, if any (routes
+/// reads it: [`crate::routes::Auth`]).
+pub(super) fn endpoint_auth(e: &Endpoint) -> Option<String> {
+    e.auth.required().then(|| e.auth.by.clone()).flatten()
 }
 
-/// The last segment of an extractor's type (`Extension<Claims>` → `Claims`
-/// and `Extension`; `Option<AuthUser>` → `AuthUser`).
-pub(super) fn extractor_names(ty: &str) -> Vec<String> {
-    ty.split(|c: char| !c.is_alphanumeric() && c != '_')
-        .filter(|s| !s.is_empty() && s.starts_with(|c: char| c.is_ascii_uppercase()))
-        .map(String::from)
-        .collect()
-}
-
-/// The auth extractor an endpoint takes, if any.
-pub(super) fn endpoint_auth(
-    e: &Endpoint,
-    known: &BTreeMap<String, (String, usize)>,
-) -> Option<String> {
-    for x in &e.extractors {
-        for name in extractor_names(x) {
-            if known.contains_key(&name) {
-                return Some(name);
-            }
-        }
+/// An endpoint's authentication for a table cell.
+fn auth_cell(e: &Endpoint) -> String {
+    let by = e.auth.by.as_deref().map(code).unwrap_or_default();
+    match e.auth.access {
+        Access::Required => by,
+        Access::Optional => format!("optional {by}"),
+        Access::Public => "none".to_string(),
+        Access::Unknown => "TODO: not known from the code".to_string(),
     }
-    e.extractors
-        .iter()
-        .flat_map(|x| extractor_names(x))
-        .find(|n| {
-            is_auth_name(n) && !matches!(n.as_str(), "State" | "Extension" | "Option" | "Data")
-        })
 }
 
 /// `/api/v1`: the path up to a `v<N>` segment, when most endpoints share it.
@@ -209,7 +174,6 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
     let all: Vec<&Endpoint> = snap.routes.endpoints.iter().collect();
     let prefix = version_prefix(&http);
     let prefix_path = prefix.as_ref().map(|(p, _)| p.as_str());
-    let known = auth_extractors(snap);
 
     // Related by name: the path, the handler, or a field of its types.
     let mut by_name: BTreeMap<usize, String> = BTreeMap::new();
@@ -269,7 +233,6 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
             _ => continue,
         };
         related_idx.push(i);
-        let auth = endpoint_auth(e, &known);
         let handler_at = e.handler_location.as_ref().map_or_else(
             || snap.link(&e.file, e.line),
             |l| snap.link(&l.file, l.line),
@@ -282,7 +245,7 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
             "handler_at": handler_at,
             "route_at": snap.link(&e.file, e.line),
             "why": cell(&why),
-            "auth": auth.map_or("none".to_string(), |a| code(&a)),
+            "auth": auth_cell(e),
             "params": e.params.iter().map(|p| format!("{}: {}", p.name, p.rust.clone().unwrap_or_else(|| "string".into()))).collect::<Vec<_>>().join(", "),
             "query": type_ref(schemas, &e.query),
             "request": type_ref(schemas, &e.request),
@@ -434,8 +397,12 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
         "evidence": "",
     }));
     let mut auth_use: BTreeMap<String, usize> = BTreeMap::new();
+    let mut auth_at: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for e in &http {
-        if let Some(a) = endpoint_auth(e, &known) {
+        if let Some(a) = endpoint_auth(e) {
+            if let Some(ev) = e.auth.evidence.first().filter(|ev| !ev.file.is_empty()) {
+                auth_at.entry(a.clone()).or_insert((ev.file.clone(), ev.line));
+            }
             *auth_use.entry(a).or_default() += 1;
         }
     }
@@ -444,12 +411,12 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
         .max_by_key(|(_, n)| **n)
         .map(|(a, n)| (a.clone(), *n));
     conventions.push(json!({
-        "what": "Auth extractor",
+        "what": "Authentication",
         "convention": match &main_auth {
             Some((a, n)) => format!("{} on {n} of {} HTTP endpoints", code(a), http.len()),
-            None => "no auth extractor in any handler's arguments".into(),
+            None => "no authenticating extractor or middleware on any HTTP endpoint".into(),
         },
-        "evidence": main_auth.as_ref().and_then(|(a, _)| known.get(a)).map_or(String::new(), |(f, l)| snap.link(f, *l)),
+        "evidence": main_auth.as_ref().and_then(|(a, _)| auth_at.get(a)).map_or(String::new(), |(f, l)| snap.link(f, *l)),
     }));
     let mut casing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in &http {
@@ -610,8 +577,5 @@ mod tests {
             path_domain("/health", Some("/api/v1")).as_deref(),
             Some("health")
         );
-        assert_eq!(extractor_names("Option<AuthUser>"), ["Option", "AuthUser"]);
-        assert!(is_auth_name("AdminGuard"));
-        assert!(!is_auth_name("State"));
     }
 }

@@ -4,12 +4,12 @@
 //! limiting, TLS, sessions and cookies, SQL built with string formatting,
 //! secrets in the source and in committed `.env` and compose files.
 
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::api::{auth_extractors, endpoint_auth, property_names};
+use super::api::{auth_mechanisms, property_names};
+use crate::routes::Access;
 use super::facts::{CallFact, MacroFact};
 use super::{Feature, Report, Snapshot, cell, code};
 use crate::source;
@@ -188,27 +188,7 @@ fn is_admin_path(path: &str) -> bool {
 
 pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
     let mut findings: Vec<Finding> = Vec::new();
-    let known = auth_extractors(snap);
     let schemas = &snap.routes.schemas;
-
-    // Guards: a layer whose arguments name auth, in the file that declares
-    // the routes (`route_layer(from_fn(require_auth))`, `.wrap(HttpAuthentication::bearer(…))`).
-    let guards: BTreeMap<String, (usize, String)> = calls_named(snap, |c| {
-        matches!(c.last(), "route_layer" | "layer" | "wrap" | "guard")
-            && c.is_method()
-            && c.args.iter().any(|a| {
-                let a = a.to_ascii_lowercase();
-                (a.contains("auth") || a.contains("require") || a.contains("guard"))
-                    && !a.contains("cors")
-            })
-    })
-    .map(|c| {
-        (
-            c.file.clone(),
-            (c.line, c.args.first().cloned().unwrap_or_default()),
-        )
-    })
-    .collect();
 
     let trace = calls_named(snap, |c| {
         c.name.contains("TraceLayer") || c.name.ends_with("Logger::default") || c.last() == "trace"
@@ -242,17 +222,19 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
     let mut stride: Vec<Value> = Vec::new();
     let mut unauthenticated: Vec<Value> = Vec::new();
     for e in &snap.routes.endpoints {
-        let auth = endpoint_auth(e, &known);
-        let guard = guards.get(&e.file);
-        let protected = auth.is_some() || guard.is_some();
-        let spoofing = match (&auth, guard) {
-            (Some(a), _) => format!("{} required", code(a)),
-            (None, Some((line, g))) => format!("guard {} (line {line})", code(g)),
-            (None, None) if is_public_probe(&e.path) => "public probe".to_string(),
-            (None, None) if is_sign_in_flow(&e.path) => {
+        // Who may call it, as routes read it from the extractors, the
+        // middleware and its exemptions.
+        let protected = e.auth.access != Access::Public;
+        let by = e.auth.by.as_deref().map(code).unwrap_or_default();
+        let spoofing = match e.auth.access {
+            Access::Required => format!("{by} required"),
+            Access::Optional => format!("{by} optional: the handler runs without a caller too"),
+            Access::Unknown => format!("TODO: not known from the code ({})", e.auth.reason()),
+            Access::Public if is_public_probe(&e.path) => "public probe".to_string(),
+            Access::Public if is_sign_in_flow(&e.path) => {
                 "public by design (sign-in flow)".to_string()
             }
-            (None, None) => "⚠ no authentication".to_string(),
+            Access::Public => "⚠ no authentication".to_string(),
         };
         let tampering = {
             let mut parts: Vec<String> = Vec::new();
@@ -359,7 +341,7 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
             };
             let title = if is_admin_path(&e.path) {
                 format!(
-                    "`{}` is an admin route with no auth extractor or guard",
+                    "`{}` is an admin route with no auth extractor or middleware",
                     e.id()
                 )
             } else if is_sign_in_flow(&e.path) {
@@ -368,7 +350,10 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
                     e.id()
                 )
             } else {
-                format!("`{}` takes no auth extractor and has no guard", e.id())
+                format!(
+                    "`{}` takes no auth extractor and no auth middleware wraps it",
+                    e.id()
+                )
             };
             let at = e
                 .handler_location
@@ -780,13 +765,14 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
         }
         s
     };
+    let known = auth_mechanisms(snap);
     let mut summary: Vec<String> = Vec::new();
     if !known.is_empty() {
         summary.push(format!(
             "Authentication: {}",
             known
                 .keys()
-                .map(|k| format!("`{k}` extractor"))
+                .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

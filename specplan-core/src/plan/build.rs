@@ -29,7 +29,7 @@ use super::validate::{is_security_criterion, is_sensitive};
 use crate::annotations::{Annotation, Kind as AnnKind};
 use crate::config::{Config, PlanConfig};
 use crate::detect::Stack;
-use crate::routes::{self, RouteSet};
+use crate::routes::{self, Access, RouteSet};
 use crate::scan::layout;
 use crate::source::Files;
 use crate::spec::{DocKind, Document, MermaidKind, Spec};
@@ -1114,13 +1114,25 @@ fn requirement_prompt(prompt: &str) -> Option<String> {
     (!prompt.starts_with("Implement ")).then(|| format!("{prompt}: "))
 }
 
-/// Whether a routed or documented endpoint requires authentication.
+/// Whether a routed or documented endpoint requires authentication: what
+/// the code decides for a routed one (its extractors and middleware,
+/// [`crate::routes::Auth`]); else what its document section says; else
+/// what the code decides for its closest routed sibling. Where the code
+/// does not say, the endpoint is planned as protected.
 fn endpoint_auth(
     src: &Sources<'_>,
     path: &str,
     routed: Option<usize>,
     section: Option<(&Document, std::ops::Range<usize>)>,
 ) -> bool {
+    let code_says = |i: usize| match src.routes.endpoints[i].auth.access {
+        Access::Required => Some(true),
+        Access::Optional | Access::Public => Some(false),
+        Access::Unknown => None,
+    };
+    if let Some(decided) = routed.and_then(code_says) {
+        return decided;
+    }
     if let Some((doc, range)) = section {
         let text = doc.text[range].to_ascii_lowercase();
         let public = [
@@ -1128,6 +1140,7 @@ fn endpoint_auth(
             "auth:** public",
             "authentication: none",
             "authentication:** none",
+            "authentication | none",
             "auth: none",
             "auth:** none",
             "no authentication",
@@ -1150,28 +1163,10 @@ fn endpoint_auth(
             return true;
         }
     }
-    let extractor_auth = |i: usize| {
-        src.routes.endpoints[i].extractors.iter().any(|x| {
-            [
-                "Auth",
-                "Claims",
-                "Session",
-                "Identity",
-                "Bearer",
-                "Jwt",
-                "CurrentUser",
-                "LoggedIn",
-                "Principal",
-            ]
-            .iter()
-            .any(|w| x.contains(w))
-        })
-    };
-    if let Some(i) = routed {
-        return extractor_auth(i);
+    if routed.is_some() {
+        return true;
     }
-    // The closest routed sibling decides.
-    closest_route(src, path).is_some_and(extractor_auth)
+    closest_route(src, path).is_some_and(|i| code_says(i).unwrap_or(true))
 }
 
 /// The routed endpoint whose path shares the most leading segments with
