@@ -401,7 +401,9 @@ pub(super) fn consult(snap: &Snapshot<'_>, feature: &Feature) -> Report {
     for e in &http {
         if let Some(a) = endpoint_auth(e) {
             if let Some(ev) = e.auth.evidence.first().filter(|ev| !ev.file.is_empty()) {
-                auth_at.entry(a.clone()).or_insert((ev.file.clone(), ev.line));
+                auth_at
+                    .entry(a.clone())
+                    .or_insert((ev.file.clone(), ev.line));
             }
             *auth_use.entry(a).or_default() += 1;
         }

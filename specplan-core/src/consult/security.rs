@@ -4,14 +4,13 @@
 //! limiting, TLS, sessions and cookies, SQL built with string formatting,
 //! secrets in the source and in committed `.env` and compose files.
 
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::api::{auth_mechanisms, property_names};
-use crate::routes::Access;
 use super::facts::{CallFact, MacroFact};
 use super::{Feature, Report, Snapshot, cell, code};
+use crate::routes::Access;
 use crate::source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

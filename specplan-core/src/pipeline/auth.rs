@@ -181,6 +181,16 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         }
     }
 
+    /// `value.as_bytes().starts_with(b"Token ")`.
+    fn visit_lit_byte_str(&mut self, l: &'ast syn::LitByteStr) {
+        if self.mentions_header
+            && let Ok(text) = String::from_utf8(l.value())
+            && let Some(w) = scheme_word(&text)
+        {
+            self.push(w, l.span());
+        }
+    }
+
     fn visit_path(&mut self, p: &'ast syn::Path) {
         if self.mentions_header
             && let Some(last) = p.segments.last()
@@ -257,6 +267,15 @@ mod tests {
         assert_eq!(s.word.as_deref(), Some("Token"));
         assert_eq!(s.header(), "Authorization: Token <token>");
         assert!(s.source().contains("src/extractor.rs:1"), "{}", s.source());
+    }
+
+    #[test]
+    fn a_byte_string_scheme_next_to_the_header() {
+        let s = scheme_of(&[(
+            "src/mw.rs",
+            "fn ok(r: &ServiceRequest) -> bool { r.headers().get(AUTHORIZATION).is_some_and(|v| v.as_bytes().starts_with(b\"Token \")) }\n",
+        )]);
+        assert_eq!(s.word.as_deref(), Some("Token"));
     }
 
     #[test]

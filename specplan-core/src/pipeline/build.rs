@@ -10,7 +10,7 @@ use super::{Answers, Project, Step};
 use crate::annotations::{self, Annotation, ItemKind, Kind as AnnKind};
 use crate::config::DomainConfig;
 use crate::inspect::{self, Inspection};
-use crate::routes::{self, Access, Endpoint, EndpointKind, RouteSet};
+use crate::routes::{self, Access, Credential, Endpoint, EndpointKind, RouteSet};
 use crate::spec::Document;
 use crate::templates::mermaid_id;
 
@@ -45,6 +45,21 @@ fn auth_extractor(e: &Endpoint) -> Option<String> {
     }
 }
 
+/// What a request to the endpoint carries, as a document says it: the
+/// `Authorization` header with the code's scheme, another header, a
+/// session cookie, or a TODO when the code does not say.
+fn credential_text(header: &str, e: &Endpoint) -> String {
+    match &e.auth.credential {
+        Some(Credential::Authorization) => format!("`{header}`"),
+        Some(Credential::Header(h)) => format!("`{h}: <key>`"),
+        Some(Credential::Session) => "a session cookie".to_string(),
+        None => format!(
+            "TODO: the credential {} reads",
+            e.auth.by.as_deref().map_or("the code".to_string(), code)
+        ),
+    }
+}
+
 /// An endpoint's authentication for a table cell: the header when it is
 /// required or optional, `none` when public, a TODO when the code does not
 /// say; with `why`, the places that decide it.
@@ -55,8 +70,8 @@ fn auth_cell(header: &str, e: &Endpoint, why: bool) -> String {
         String::new()
     };
     match e.auth.access {
-        Access::Required => format!("`{header}`{reason}"),
-        Access::Optional => format!("optional: `{header}`{reason}"),
+        Access::Required => format!("{}{reason}", credential_text(header, e)),
+        Access::Optional => format!("optional: {}{reason}", credential_text(header, e)),
         Access::Public => format!("none{reason}"),
         Access::Unknown => format!(
             "TODO: the code does not say whether a caller is required{}",
@@ -317,8 +332,18 @@ impl<'p> Facts<'p> {
     }
 
     fn example_request(&self, e: &Endpoint) -> examples::Request {
-        let scheme = requires_auth(e).then(|| self.auth.header_word().to_string());
-        examples::request(e, &self.routes.schemas, &self.base_url, scheme)
+        let credential = if requires_auth(e) {
+            match &e.auth.credential {
+                Some(Credential::Header(h)) => Some(examples::Credential::Header(h.clone())),
+                Some(Credential::Session) => Some(examples::Credential::Cookie),
+                Some(Credential::Authorization) | None => Some(examples::Credential::Scheme(
+                    self.auth.header_word().to_string(),
+                )),
+            }
+        } else {
+            None
+        };
+        examples::request(e, &self.routes.schemas, &self.base_url, credential)
     }
 
     /// IDs that code implementing them names: `(file::item)` per ID.
@@ -1123,10 +1148,15 @@ fn auth_flow(f: &Facts<'_>, eps: &[&Endpoint]) -> Value {
     }
     if let Some(p) = protected {
         let extractor = auth_extractor(p);
+        // The extractor's `from_request*`, or the middleware: an actix
+        // `Transform`'s service `call`, or a `from_fn` function.
         let ext_fn = extractor.as_ref().and_then(|t| {
             ["from_request_parts", "from_request", "from_request_ref"]
                 .iter()
                 .find_map(|m| f.graph.method(t, m))
+                .or_else(|| f.graph.method(&format!("{t}Middleware"), "call"))
+                .or_else(|| f.graph.method(t, "call"))
+                .or_else(|| f.graph.unique_fn(t))
         });
         let handler = f.endpoint_flow(p);
         let h_alias = handler
@@ -1247,7 +1277,23 @@ fn auth_flow(f: &Facts<'_>, eps: &[&Endpoint]) -> Value {
                     .first()
                     .map(|p| p.alias.clone())
                     .unwrap_or_default();
-                seq.note(&entry, "No authentication: these endpoints are public");
+                match protected {
+                    Some(p) => seq.note(
+                        &entry,
+                        &format!(
+                            "TODO: draw how {} authenticates {}",
+                            p.auth.by.as_deref().unwrap_or("the code"),
+                            p.id()
+                        ),
+                    ),
+                    None if eps.iter().all(|e| e.auth.access == Access::Public) => {
+                        seq.note(&entry, "No authentication: these endpoints are public")
+                    }
+                    None => seq.note(
+                        &entry,
+                        "TODO: whether these endpoints need a caller is not fully known from the code",
+                    ),
+                }
                 seq.flow_arrows(&flow);
             }
             None => seq.note("C", "TODO: how clients authenticate"),
@@ -1388,6 +1434,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "route": format!("{}:{}", e.file, e.line),
                 "auth": requires_auth(e),
                 "auth_text": auth_cell(&f.auth.header(), e, true),
+                "credential": credential_text(&f.auth.header(), e),
                 "requirements": e.implements,
                 "stories": stories_of(e),
                 "use_cases": use_cases_of(e),
@@ -1424,13 +1471,23 @@ fn api_spec(f: &Facts<'_>) -> Value {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut summary: Vec<String> = Vec::new();
     if auth_count > 0 {
+        // Each credential once, in the order first met.
+        let mut creds: Vec<String> = Vec::new();
+        for e in eps.iter().filter(|e| requires_auth(e)) {
+            let mut text = credential_text(&f.auth.header(), e);
+            if e.auth.credential == Some(Credential::Authorization) {
+                text = format!("{text} ({})", crate::templates::cell(&f.auth.source()));
+            }
+            if !creds.contains(&text) {
+                creds.push(text);
+            }
+        }
         summary.push(format!(
-            "{auth_count} of {} endpoint{} require{} `{}` ({})",
+            "{auth_count} of {} endpoint{} require{} {}",
             eps.len(),
             plural(eps.len()),
             if auth_count == 1 { "s" } else { "" },
-            f.auth.header(),
-            crate::templates::cell(&f.auth.source())
+            creds.join(" or ")
         ));
     }
     let optional = count(Access::Optional);

@@ -407,6 +407,16 @@ impl CallGraph {
             .position(|x| x.self_ty.as_deref() == Some(ty) && x.name == method)
     }
 
+    /// The free function `name`, when exactly one exists.
+    pub fn unique_fn(&self, name: &str) -> Option<usize> {
+        let mut all = (0..self.fns.len())
+            .filter(|&i| self.fns[i].self_ty.is_none() && self.fns[i].name == name);
+        match (all.next(), all.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+
     /// The file that defines type `name`, when exactly one does.
     pub fn type_file(&self, name: &str) -> Option<&str> {
         match self.types.get(name).map(Vec::as_slice) {

@@ -143,14 +143,25 @@ fn example_at(schema: &Value, defs: &BTreeMap<String, Value>, name: &str, depth:
     }
 }
 
+/// The credential a request carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: <scheme> <token>`.
+    Scheme(String),
+    /// Another header (`x-api-key: <key>`).
+    Header(String),
+    /// The session cookie a sign-in set.
+    Cookie,
+}
+
 /// What a client sends to an endpoint, ready to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// The full URL, path parameters filled in, with the query string.
     pub url: String,
     pub method: String,
-    /// The Authorization scheme of the token sent, if one is.
-    pub auth: Option<String>,
+    /// The credential sent, if one is.
+    pub auth: Option<Credential>,
     /// The JSON body, pretty-printed.
     pub body: Option<String>,
 }
@@ -160,7 +171,7 @@ pub fn request(
     e: &Endpoint,
     defs: &BTreeMap<String, Value>,
     base_url: &str,
-    auth: Option<String>,
+    auth: Option<Credential>,
 ) -> Request {
     let mut path = e.path.clone();
     for p in &e.params {
@@ -208,8 +219,13 @@ impl Request {
     /// `curl -X POST …` (the token read from `$TOKEN`).
     pub fn curl(&self) -> String {
         let mut parts = vec![format!("curl -i -X {} '{}'", self.method, self.url)];
-        if let Some(scheme) = &self.auth {
-            parts.push(format!("-H \"Authorization: {scheme} $TOKEN\""));
+        match &self.auth {
+            Some(Credential::Scheme(scheme)) => {
+                parts.push(format!("-H \"Authorization: {scheme} $TOKEN\""));
+            }
+            Some(Credential::Header(name)) => parts.push(format!("-H \"{name}: $API_KEY\"")),
+            Some(Credential::Cookie) => parts.push("-H \"Cookie: $SESSION_COOKIE\"".into()),
+            None => {}
         }
         if let Some(body) = &self.body {
             parts.push("-H 'Content-Type: application/json'".into());
@@ -227,10 +243,18 @@ impl Request {
         if self.body.is_some() {
             headers.push("\"Content-Type\": \"application/json\"".to_string());
         }
-        if let Some(scheme) = &self.auth {
-            headers.push(format!("Authorization: `{scheme} ${{token}}`"));
+        match &self.auth {
+            Some(Credential::Scheme(scheme)) => {
+                headers.push(format!("Authorization: `{scheme} ${{token}}`"));
+            }
+            Some(Credential::Header(name)) => headers.push(format!("\"{name}\": apiKey")),
+            Some(Credential::Cookie) | None => {}
         }
         let mut opts = vec![format!("  method: \"{}\",", self.method)];
+        if self.auth == Some(Credential::Cookie) {
+            // The browser sends the session cookie a sign-in set.
+            opts.push("  credentials: \"include\",".into());
+        }
         if !headers.is_empty() {
             opts.push(format!("  headers: {{ {} }},", headers.join(", ")));
         }

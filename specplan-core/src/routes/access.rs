@@ -71,6 +71,51 @@ impl Evidence {
     }
 }
 
+/// What a request must carry, as the code reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "name")]
+pub enum Credential {
+    /// The `Authorization` header (its scheme: [`crate::pipeline`]'s
+    /// `auth::Scheme`).
+    Authorization,
+    /// Another header, by name (`x-api-key`).
+    Header(String),
+    /// A session cookie.
+    Session,
+}
+
+/// What a piece of code reads: the `Authorization` header, a named API key
+/// header, or a session; `None` when it says none of these.
+fn credential_of(code: &str) -> Option<Credential> {
+    if ["uthorization", "UTHORIZATION", "Bearer", "bearer"]
+        .iter()
+        .any(|w| code.contains(w))
+    {
+        return Some(Credential::Authorization);
+    }
+    // `headers.get("x-api-key")`: the literal that names the header.
+    let mut rest = code;
+    while let Some(i) = rest.find('"') {
+        let after = &rest[i + 1..];
+        let Some(end) = after.find('"') else { break };
+        let lit = &after[..end];
+        let l = lit.to_ascii_lowercase();
+        if (l.contains("api-key") || l.contains("api_key") || l.contains("apikey"))
+            && lit.len() < 40
+            && lit
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Some(Credential::Header(lit.to_string()));
+        }
+        rest = &after[end + 1..];
+    }
+    ["session", "Session", "cookie", "Cookie", "get_private("]
+        .iter()
+        .any(|w| code.contains(w))
+        .then_some(Credential::Session)
+}
+
 /// An endpoint's access and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Auth {
@@ -81,6 +126,10 @@ pub struct Auth {
     /// `Authentication`), when one decides it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// What a request must carry, when the code says
+    /// (required and optional endpoints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<Credential>,
 }
 
 impl Auth {
@@ -94,6 +143,7 @@ impl Auth {
                 line: 0,
             }],
             by: None,
+            credential: None,
         }
     }
 
@@ -178,6 +228,16 @@ fn reads_credential(code: &str) -> bool {
             && !l.contains("cors")
             && !l.trim_start().starts_with("//")
     })
+}
+
+/// A credential word as a reader knows it (`uthorization` matched
+/// `Authorization`).
+fn shown(w: &str) -> &str {
+    match w {
+        "uthorization" => "Authorization",
+        "UTHORIZATION" => "AUTHORIZATION",
+        w => w.trim_end_matches('('),
+    }
 }
 
 /// Whether code can turn a request away: it returns an error, a rocket
@@ -286,9 +346,17 @@ pub(crate) fn name_says_auth(name: &str) -> bool {
 fn caller_type(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     name_says_auth(name)
-        || ["user", "claims", "principal", "identity", "caller", "account", "session"]
-            .iter()
-            .any(|w| l.contains(w))
+        || [
+            "user",
+            "claims",
+            "principal",
+            "identity",
+            "caller",
+            "account",
+            "session",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 /// An authenticating extractor or middleware the tool found.
@@ -297,6 +365,7 @@ struct Found {
     /// `AuthUser`, `Authentication`.
     name: String,
     evidence: Evidence,
+    credential: Option<Credential>,
 }
 
 /// An extractor's verdict.
@@ -327,12 +396,15 @@ struct AuthLayer {
     exempt: Vec<Exempt>,
 }
 
+/// A type of the workspace: its file, inline module and name.
+type TypeKey = (usize, Vec<String>, String);
+
 /// Memoised reading of extractors and middleware for one extraction.
 pub(crate) struct AccessCx<'i> {
     ix: &'i Index,
-    types: RefCell<HashMap<(usize, Vec<String>, String), Option<Extracted>>>,
+    types: RefCell<HashMap<TypeKey, Option<Extracted>>>,
     /// Types whose verdict is being computed (a cycle reads as "no").
-    busy: RefCell<HashSet<(usize, Vec<String>, String)>>,
+    busy: RefCell<HashSet<TypeKey>>,
     layers: RefCell<HashMap<*const Layer, Option<Rc<AuthLayer>>>>,
     /// Whether anything in the workspace authenticates.
     pub(crate) seen_auth: std::cell::Cell<bool>,
@@ -372,7 +444,9 @@ impl<'i> AccessCx<'i> {
         let mut raw = None;
         if let (Some(sig), Some(loc)) = (h.sig, h.loc) {
             for input in &sig.inputs {
-                let syn::FnArg::Typed(pt) = input else { continue };
+                let syn::FnArg::Typed(pt) = input else {
+                    continue;
+                };
                 match self.arg(&pt.ty, loc) {
                     Some(Extracted::Required(f)) => {
                         self.seen_auth.set(true);
@@ -380,6 +454,7 @@ impl<'i> AccessCx<'i> {
                             access: Access::Required,
                             evidence: vec![f.evidence],
                             by: Some(f.name),
+                            credential: f.credential,
                         };
                     }
                     Some(Extracted::Optional(f)) => {
@@ -403,18 +478,23 @@ impl<'i> AccessCx<'i> {
         // exempt this route decides; an exemption is said.
         let mut exempted: Vec<Evidence> = Vec::new();
         for layer in h.layers.iter().rev() {
-            let Some(al) = self.layer(layer) else { continue };
+            let Some(al) = self.layer(layer) else {
+                continue;
+            };
             self.seen_auth.set(true);
-            if let Some(x) = al.exempt.iter().find(|x| exempt_matches(x, h.method, h.path)) {
+            if let Some(x) = al
+                .exempt
+                .iter()
+                .find(|x| exempt_matches(x, h.method, h.path))
+            {
                 exempted.push(Evidence {
                     what: format!(
                         "exempted from middleware `{}` by `{}` ({})",
                         al.found.name,
                         x.list,
-                        x.method.as_deref().map_or_else(
-                            || x.path.clone(),
-                            |m| format!("{m} {}", x.path)
-                        )
+                        x.method
+                            .as_deref()
+                            .map_or_else(|| x.path.clone(), |m| format!("{m} {}", x.path))
                     ),
                     file: x.file.clone(),
                     line: x.line,
@@ -426,6 +506,7 @@ impl<'i> AccessCx<'i> {
                     access: Access::Required,
                     evidence: vec![al.found.evidence.clone()],
                     by: Some(al.found.name.clone()),
+                    credential: al.found.credential.clone(),
                 };
             }
         }
@@ -436,6 +517,7 @@ impl<'i> AccessCx<'i> {
                 access: Access::Optional,
                 evidence,
                 by: Some(f.name),
+                credential: f.credential,
             };
         }
         if !exempted.is_empty() {
@@ -443,6 +525,7 @@ impl<'i> AccessCx<'i> {
                 access: Access::Public,
                 evidence: exempted,
                 by: None,
+                credential: None,
             };
         }
         if let Some((file, range)) = h.body.clone()
@@ -479,6 +562,7 @@ impl<'i> AccessCx<'i> {
                         line,
                     }],
                     by: None,
+                    credential: None,
                 };
             }
         }
@@ -486,6 +570,7 @@ impl<'i> AccessCx<'i> {
             access: Access::Public,
             evidence: Vec::new(),
             by: None,
+            credential: None,
         }
     }
 
@@ -527,6 +612,7 @@ impl<'i> AccessCx<'i> {
                                 ..f.evidence
                             },
                             name: f.name,
+                            credential: f.credential,
                         }))
                     }
                 };
@@ -538,6 +624,7 @@ impl<'i> AccessCx<'i> {
                 let n = super::index::type_name(inner)?;
                 return caller_type(&n).then(|| {
                     Extracted::Required(Found {
+                        credential: None,
                         name: n.clone(),
                         evidence: Evidence {
                             what: format!(
@@ -553,6 +640,7 @@ impl<'i> AccessCx<'i> {
                 let n = inner.and_then(super::index::type_name)?;
                 return (n == "Authorization").then(|| {
                     Extracted::Required(Found {
+                        credential: Some(Credential::Authorization),
                         name: format!("{name}<Authorization>"),
                         evidence: Evidence {
                             what: format!("extractor `{name}<Authorization<…>>`"),
@@ -571,6 +659,11 @@ impl<'i> AccessCx<'i> {
                 let last = full.last().map_or(name.as_str(), String::as_str);
                 KNOWN_REQUIRED.contains(&last).then(|| {
                     Extracted::Required(Found {
+                        credential: match last {
+                            "Identity" => Some(Credential::Session),
+                            "BearerAuth" | "BasicAuth" => Some(Credential::Authorization),
+                            _ => None,
+                        },
                         name: last.to_string(),
                         evidence: Evidence {
                             what: format!("extractor `{}`", full.join("::")),
@@ -624,6 +717,7 @@ impl<'i> AccessCx<'i> {
                 .unwrap_or(1);
             return Some(Extracted::Optional(Found {
                 name: item.name.clone(),
+                credential: f.credential,
                 evidence: Evidence {
                     what: format!(
                         "extractor `{}` holds an `Option<{}>`: the handler runs without a caller too",
@@ -640,8 +734,12 @@ impl<'i> AccessCx<'i> {
             .ix
             .impls_of(item.loc.krate, &item.name, Some(item.loc.file));
         for (loc, idx) in impls.iter() {
-            let Some(src) = self.ix.parsed(loc.file) else { continue };
-            let Some(items) = items_at(&src.ast, &loc.inline) else { continue };
+            let Some(src) = self.ix.parsed(loc.file) else {
+                continue;
+            };
+            let Some(items) = items_at(&src.ast, &loc.inline) else {
+                continue;
+            };
             let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(*idx) else {
                 continue;
             };
@@ -660,15 +758,20 @@ impl<'i> AccessCx<'i> {
                 file: self.ix.rel(loc.file).to_string(),
                 line,
             };
-            let Some(text) = self.ix.text(loc.file) else { continue };
-            let Some(body) = text.get(imp.span().byte_range()) else { continue };
+            let Some(text) = self.ix.text(loc.file) else {
+                continue;
+            };
+            let Some(body) = text.get(imp.span().byte_range()) else {
+                continue;
+            };
             let optional_impl = trait_name.starts_with("Optional");
             if let Some(w) = CREDENTIAL_WORDS.iter().find(|w| body.contains(**w)) {
                 let f = Found {
+                    credential: credential_of(body),
                     name: item.name.clone(),
                     evidence: evidence(format!(
                         "its `{trait_name}` impl reads a credential (`{}`)",
-                        w.trim_end_matches('(')
+                        shown(w)
                     )),
                 };
                 // `impl OptionalFromRequestParts for AuthUser` alone makes
@@ -683,11 +786,12 @@ impl<'i> AccessCx<'i> {
                             what: format!(
                                 "extractor `{}`: its `{trait_name}` impl reads a credential (`{}`) but never rejects a request",
                                 item.name,
-                                w.trim_end_matches('(')
+                                shown(w)
                             ),
                             ..f.evidence
                         },
                         name: f.name,
+                        credential: f.credential,
                     }));
                 }
                 return Some(Extracted::Required(f));
@@ -695,6 +799,7 @@ impl<'i> AccessCx<'i> {
             if let Some(Extracted::Required(other)) = self.extracts_another(body, loc) {
                 return Some(Extracted::Required(Found {
                     name: item.name.clone(),
+                    credential: other.credential.clone(),
                     evidence: evidence(format!(
                         "its `{trait_name}` impl extracts `{}` first",
                         other.name
@@ -704,7 +809,10 @@ impl<'i> AccessCx<'i> {
             if name_says_auth(&item.name) && !optional_impl && can_reject(body) {
                 return Some(Extracted::Required(Found {
                     name: item.name.clone(),
-                    evidence: evidence(format!("an extractor named as the caller (`{trait_name}` impl)")),
+                    credential: credential_of(body),
+                    evidence: evidence(format!(
+                        "an extractor named as the caller (`{trait_name}` impl)"
+                    )),
                 }));
             }
         }
@@ -773,27 +881,43 @@ impl<'i> AccessCx<'i> {
             line: layer.site.line,
         };
         for part in &layer.parts {
-            let (name, file) = match part {
+            let (name, file, credential) = match part {
                 Def::Fn(f) => {
-                    let reads = self
-                        .ix
-                        .with_fn(f, |v, src| {
-                            let _ = src;
-                            let mut required = false;
-                            let mut reader = false;
-                            for i in &v.sig.inputs {
-                                let syn::FnArg::Typed(pt) = i else { continue };
-                                match self.arg(&pt.ty, &f.loc) {
-                                    Some(Extracted::Required(_)) => required = true,
-                                    Some(Extracted::Reader(_)) => reader = true,
-                                    _ => {}
+                    let reads = self.ix.with_fn(f, |v, src| {
+                        let _ = src;
+                        let mut required = false;
+                        let mut reader = false;
+                        let mut cred = None;
+                        for i in &v.sig.inputs {
+                            let syn::FnArg::Typed(pt) = i else { continue };
+                            match self.arg(&pt.ty, &f.loc) {
+                                Some(Extracted::Required(x)) => {
+                                    required = true;
+                                    cred = cred.or(x.credential);
                                 }
+                                Some(Extracted::Reader(x)) => {
+                                    reader = true;
+                                    cred = cred.or(x.credential);
+                                }
+                                _ => {}
                             }
-                            (required, reader, v.sig.span().byte_range().start, v.block.span().byte_range())
-                        });
-                    let Some((args_auth, takes_reader, start, block)) = reads else { continue };
+                        }
+                        (
+                            required,
+                            reader,
+                            cred,
+                            v.sig.span().byte_range().start,
+                            v.block.span().byte_range(),
+                        )
+                    });
+                    let Some((args_auth, takes_reader, arg_cred, start, block)) = reads else {
+                        continue;
+                    };
                     let text = self.ix.text(f.loc.file);
-                    let body = text.as_deref().and_then(|t| t.get(start..block.end)).unwrap_or("");
+                    let body = text
+                        .as_deref()
+                        .and_then(|t| t.get(start..block.end))
+                        .unwrap_or("");
                     // A middleware that takes a session and can turn a
                     // request away (`reject_anonymous_users(session:
                     // TypedSession, …)`) authenticates.
@@ -810,14 +934,36 @@ impl<'i> AccessCx<'i> {
                     if !(args_auth || body_reads || name_says_auth(&name)) {
                         continue;
                     }
-                    (name, Some(f.loc.file))
+                    let extracted_cred = match extracted {
+                        Some(
+                            Extracted::Required(x) | Extracted::Reader(x) | Extracted::Optional(x),
+                        ) => x.credential,
+                        None => None,
+                    };
+                    let credential = credential_of(body).or(arg_cred).or(extracted_cred);
+                    (name, Some(f.loc.file), credential)
                 }
                 Def::Type(t) => {
-                    let extractor = matches!(self.workspace_type(t), Some(Extracted::Required(_)));
+                    let (extractor, credential) = match self.workspace_type(t) {
+                        Some(Extracted::Required(x)) => (true, x.credential),
+                        _ => (false, None),
+                    };
                     if !(extractor || name_says_auth(&t.name)) {
                         continue;
                     }
-                    (t.name.clone(), Some(t.loc.file))
+                    // An actix `Transform`: what its file reads.
+                    let credential = credential.or_else(|| {
+                        self.ix.text(t.loc.file).and_then(|text| {
+                            text.lines()
+                                .filter(|l| {
+                                    reads_credential(l)
+                                        || l.contains("session")
+                                        || l.contains("Session")
+                                })
+                                .find_map(credential_of)
+                        })
+                    });
+                    (t.name.clone(), Some(t.loc.file), credential)
                 }
                 Def::External(segs) => {
                     let Some(last) = segs.last() else { continue };
@@ -827,7 +973,12 @@ impl<'i> AccessCx<'i> {
                     if !known {
                         continue;
                     }
-                    (last.clone(), None)
+                    let credential = if last.ends_with("_required") {
+                        Some(Credential::Session)
+                    } else {
+                        Some(Credential::Authorization)
+                    };
+                    (last.clone(), None, credential)
                 }
                 _ => continue,
             };
@@ -852,6 +1003,7 @@ impl<'i> AccessCx<'i> {
                         layer.what
                     )),
                     name,
+                    credential,
                 },
                 exempt,
             });
@@ -864,7 +1016,9 @@ impl<'i> AccessCx<'i> {
     /// "/api/tags", method: Method::GET }, …]`, `static PUBLIC: &[&str] =
     /// &["/health"]`.
     fn exemptions(&self, file: usize) -> Vec<Exempt> {
-        let Some(src) = self.ix.parsed(file) else { return Vec::new() };
+        let Some(src) = self.ix.parsed(file) else {
+            return Vec::new();
+        };
         let rel = self.ix.rel(file).to_string();
         let mut out = Vec::new();
         walk_modules(&src.ast.items, &mut Vec::new(), &mut |_, items| {
@@ -882,7 +1036,9 @@ impl<'i> AccessCx<'i> {
                 for el in elements(expr) {
                     let mut lits = Lits::default();
                     syn::visit::Visit::visit_expr(&mut lits, &el);
-                    let Some(path) = lits.paths.first() else { continue };
+                    let Some(path) = lits.paths.first() else {
+                        continue;
+                    };
                     out.push(Exempt {
                         method: lits.methods.first().cloned(),
                         path: path.clone(),
@@ -929,7 +1085,9 @@ impl<'i> AccessCx<'i> {
                         for el in elements(&init.expr) {
                             let mut lits = Lits::default();
                             syn::visit::Visit::visit_expr(&mut lits, &el);
-                            let Some(path) = lits.paths.first() else { continue };
+                            let Some(path) = lits.paths.first() else {
+                                continue;
+                            };
                             self.out.push(Exempt {
                                 method: lits.methods.first().cloned(),
                                 path: path.clone(),
@@ -1033,7 +1191,10 @@ fn exempt_matches(x: &Exempt, method: &str, path: &str) -> bool {
             || s == "*"
     };
     if x.prefix {
-        return b.len() >= a.len() && a.iter().zip(&b).all(|(p, q)| p == q || param(p) || param(q));
+        return b.len() >= a.len()
+            && a.iter()
+                .zip(&b)
+                .all(|(p, q)| p == q || param(p) || param(q));
     }
     if a.last().is_some_and(|s| *s == "*" || *s == "**") && b.len() >= a.len() - 1 {
         return a[..a.len() - 1]
@@ -1041,7 +1202,10 @@ fn exempt_matches(x: &Exempt, method: &str, path: &str) -> bool {
             .zip(&b)
             .all(|(p, q)| p == q || param(p) || param(q));
     }
-    a.len() == b.len() && a.iter().zip(&b).all(|(p, q)| p == q || param(p) || param(q))
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(p, q)| p == q || param(p) || param(q))
 }
 
 /// Whether code names an identifier (a whole word).
@@ -1079,10 +1243,25 @@ mod tests {
 
     #[test]
     fn names_that_say_auth() {
-        for n in ["AuthUser", "require_auth", "JwtMiddleware", "Authentication", "authorize", "CurrentUser", "MaybeAuthUser"] {
+        for n in [
+            "AuthUser",
+            "require_auth",
+            "JwtMiddleware",
+            "Authentication",
+            "authorize",
+            "CurrentUser",
+            "MaybeAuthUser",
+        ] {
             assert!(name_says_auth(n), "{n}");
         }
-        for n in ["author", "ArticleAuthor", "list_authors", "Pagination", "DbConn", "Host"] {
+        for n in [
+            "author",
+            "ArticleAuthor",
+            "list_authors",
+            "Pagination",
+            "DbConn",
+            "Host",
+        ] {
             assert!(!name_says_auth(n), "{n}");
         }
     }
@@ -1100,11 +1279,31 @@ mod tests {
 
     #[test]
     fn exemptions_match_by_segment() {
-        assert!(exempt_matches(&x(Some("GET"), "/api/tags"), "GET", "/api/tags"));
-        assert!(!exempt_matches(&x(Some("GET"), "/api/tags"), "POST", "/api/tags"));
-        assert!(!exempt_matches(&x(Some("GET"), "/api/tags"), "GET", "/api/tags/x"));
-        assert!(exempt_matches(&x(Some("GET"), "/api/articles/{slug}"), "GET", "/api/articles/{id}"));
-        assert!(exempt_matches(&x(Some("GET"), "/api/articles/:slug"), "GET", "/api/articles/{slug}"));
+        assert!(exempt_matches(
+            &x(Some("GET"), "/api/tags"),
+            "GET",
+            "/api/tags"
+        ));
+        assert!(!exempt_matches(
+            &x(Some("GET"), "/api/tags"),
+            "POST",
+            "/api/tags"
+        ));
+        assert!(!exempt_matches(
+            &x(Some("GET"), "/api/tags"),
+            "GET",
+            "/api/tags/x"
+        ));
+        assert!(exempt_matches(
+            &x(Some("GET"), "/api/articles/{slug}"),
+            "GET",
+            "/api/articles/{id}"
+        ));
+        assert!(exempt_matches(
+            &x(Some("GET"), "/api/articles/:slug"),
+            "GET",
+            "/api/articles/{slug}"
+        ));
         assert!(exempt_matches(&x(None, "/public/*"), "PUT", "/public/a/b"));
         assert!(!exempt_matches(&x(None, "/public/*"), "PUT", "/private/a"));
         // `ANY` is not exempted by a list naming one method.

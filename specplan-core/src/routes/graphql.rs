@@ -330,7 +330,9 @@ fn fields(
                 }),
                 response,
                 extractors: Vec::new(),
-                auth: super::Auth::unknown("the tool does not read how GraphQL fields authenticate (guards, context data)"),
+                auth: super::Auth::unknown(
+                    "the tool does not read how GraphQL fields authenticate (guards, context data)",
+                ),
             });
         }
     }

@@ -43,11 +43,11 @@ use crate::scan::Prefilter;
 use crate::source::Files;
 use crate::workspace::Workspace;
 
+pub use access::{Access, Auth, Credential, Evidence};
 pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
 pub(crate) use schema::type_text;
-pub use access::{Access, Auth, Evidence};
 pub use types::{Param, TypeRef};
 
 use eval::{Entry, Eval, Handler, Layer, Note, Router, Site};
@@ -410,7 +410,14 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
         )) {
             continue;
         }
-        endpoints.push(endpoint_of(&ix, &mut sg, &acx, raw, path, EndpointKind::Http));
+        endpoints.push(endpoint_of(
+            &ix,
+            &mut sg,
+            &acx,
+            raw,
+            path,
+            EndpointKind::Http,
+        ));
     }
     for e in &mut endpoints {
         acx.finish(&mut e.auth);
@@ -640,7 +647,8 @@ fn endpoint_of(
         }
         let (line, _) = crate::scan::line_col(view.sig.ident.span());
         let sig = view.sig.clone();
-        let body = syn::spanned::Spanned::span(view.sig).byte_range().start..syn::spanned::Spanned::span(view.block).byte_range().end;
+        let body = syn::spanned::Spanned::span(view.sig).byte_range().start
+            ..syn::spanned::Spanned::span(view.block).byte_range().end;
         (ids, line, sig, body)
     });
     if let Some((ids, line, sig, body)) = found {

@@ -98,7 +98,10 @@ pub(crate) struct RouteEntry {
 #[derive(Debug, Clone)]
 pub(crate) enum Entry {
     Route(Rc<RouteEntry>),
-    Nest { prefix: String, inner: Rc<Router> },
+    Nest {
+        prefix: String,
+        inner: Rc<Router>,
+    },
     Note(Rc<Note>),
     /// A middleware on the router: it wraps the entries before it, or all
     /// of them when [`Layer::whole`].
