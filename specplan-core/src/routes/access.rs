@@ -366,6 +366,9 @@ struct Found {
     name: String,
     evidence: Evidence,
     credential: Option<Credential>,
+    /// A value a middleware puts in the request (`ReqData<T>`,
+    /// `Extension<T>`), not an extractor that authenticates by itself.
+    set_by_middleware: bool,
 }
 
 /// An extractor's verdict.
@@ -441,6 +444,9 @@ impl<'i> AccessCx<'i> {
     pub(crate) fn of(&self, h: &Handler<'_>) -> Auth {
         let mut optional: Option<Found> = None;
         let mut reader: Option<Found> = None;
+        // `ReqData<UserId>`: a middleware sets it; the middleware on the
+        // route, when there is one, says more (its credential).
+        let mut set_by_middleware: Option<Found> = None;
         let mut raw = None;
         if let (Some(sig), Some(loc)) = (h.sig, h.loc) {
             for input in &sig.inputs {
@@ -448,6 +454,10 @@ impl<'i> AccessCx<'i> {
                     continue;
                 };
                 match self.arg(&pt.ty, loc) {
+                    Some(Extracted::Required(f)) if f.set_by_middleware => {
+                        self.seen_auth.set(true);
+                        set_by_middleware.get_or_insert(f);
+                    }
                     Some(Extracted::Required(f)) => {
                         self.seen_auth.set(true);
                         return Auth {
@@ -509,6 +519,14 @@ impl<'i> AccessCx<'i> {
                     credential: al.found.credential.clone(),
                 };
             }
+        }
+        if let Some(f) = set_by_middleware {
+            return Auth {
+                access: Access::Required,
+                evidence: vec![f.evidence],
+                by: Some(f.name),
+                credential: f.credential,
+            };
         }
         if let Some(f) = optional {
             let mut evidence = vec![f.evidence];
@@ -604,6 +622,7 @@ impl<'i> AccessCx<'i> {
                     Extracted::Reader(f) => Some(Extracted::Reader(f)),
                     Extracted::Required(f) | Extracted::Optional(f) => {
                         Some(Extracted::Optional(Found {
+                            set_by_middleware: false,
                             evidence: Evidence {
                                 what: format!(
                                     "`{name}<{}>`: the handler runs without a caller too",
@@ -624,6 +643,7 @@ impl<'i> AccessCx<'i> {
                 let n = super::index::type_name(inner)?;
                 return caller_type(&n).then(|| {
                     Extracted::Required(Found {
+                        set_by_middleware: true,
                         credential: None,
                         name: n.clone(),
                         evidence: Evidence {
@@ -640,6 +660,7 @@ impl<'i> AccessCx<'i> {
                 let n = inner.and_then(super::index::type_name)?;
                 return (n == "Authorization").then(|| {
                     Extracted::Required(Found {
+                        set_by_middleware: false,
                         credential: Some(Credential::Authorization),
                         name: format!("{name}<Authorization>"),
                         evidence: Evidence {
@@ -659,6 +680,7 @@ impl<'i> AccessCx<'i> {
                 let last = full.last().map_or(name.as_str(), String::as_str);
                 KNOWN_REQUIRED.contains(&last).then(|| {
                     Extracted::Required(Found {
+                        set_by_middleware: false,
                         credential: match last {
                             "Identity" => Some(Credential::Session),
                             "BearerAuth" | "BasicAuth" => Some(Credential::Authorization),
@@ -716,6 +738,7 @@ impl<'i> AccessCx<'i> {
                 .with_item(item, |it, _| crate::scan::line_col(it.span()).0)
                 .unwrap_or(1);
             return Some(Extracted::Optional(Found {
+                set_by_middleware: false,
                 name: item.name.clone(),
                 credential: f.credential,
                 evidence: Evidence {
@@ -767,6 +790,7 @@ impl<'i> AccessCx<'i> {
             let optional_impl = trait_name.starts_with("Optional");
             if let Some(w) = CREDENTIAL_WORDS.iter().find(|w| body.contains(**w)) {
                 let f = Found {
+                    set_by_middleware: false,
                     credential: credential_of(body),
                     name: item.name.clone(),
                     evidence: evidence(format!(
@@ -782,6 +806,7 @@ impl<'i> AccessCx<'i> {
                 }
                 if !can_reject(body) {
                     return Some(Extracted::Reader(Found {
+                        set_by_middleware: false,
                         evidence: Evidence {
                             what: format!(
                                 "extractor `{}`: its `{trait_name}` impl reads a credential (`{}`) but never rejects a request",
@@ -798,6 +823,7 @@ impl<'i> AccessCx<'i> {
             }
             if let Some(Extracted::Required(other)) = self.extracts_another(body, loc) {
                 return Some(Extracted::Required(Found {
+                    set_by_middleware: false,
                     name: item.name.clone(),
                     credential: other.credential.clone(),
                     evidence: evidence(format!(
@@ -808,6 +834,7 @@ impl<'i> AccessCx<'i> {
             }
             if name_says_auth(&item.name) && !optional_impl && can_reject(body) {
                 return Some(Extracted::Required(Found {
+                    set_by_middleware: false,
                     name: item.name.clone(),
                     credential: credential_of(body),
                     evidence: evidence(format!(
@@ -998,6 +1025,7 @@ impl<'i> AccessCx<'i> {
             };
             return Some(AuthLayer {
                 found: Found {
+                    set_by_middleware: false,
                     evidence: at(format!(
                         "middleware `{name}` on its routes (`{}`){when}",
                         layer.what
