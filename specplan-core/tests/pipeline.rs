@@ -609,18 +609,33 @@ fn the_pipeline_on_every_route_fixture_passes_its_own_check() {
         docs.sort();
         // What the API spec says of each endpoint's authentication, for the
         // fixtures built for it: extractors, middleware, exemptions.
-        if name.starts_with("auth-") {
+        // And the errors of each endpoint, for the error fixtures.
+        if name.starts_with("auth-") || name.starts_with("errors-") {
             let mut said = String::new();
             for doc in docs.iter().filter(|d| d.file_name() == Some("api-spec.md")) {
                 let text = std::fs::read_to_string(doc).unwrap();
+                let mut in_errors = false;
                 for line in text.lines() {
-                    if line.starts_with("### ") || line.starts_with("| Authentication |") {
+                    if line.starts_with("**Errors**") {
+                        in_errors = true;
+                    } else if line.starts_with("**") || line.starts_with('#') {
+                        in_errors = false;
+                    }
+                    if line.starts_with("### ")
+                        || line.starts_with("| Authentication |")
+                        || (in_errors && line.starts_with("- "))
+                    {
                         said.push_str(line);
                         said.push('\n');
                     }
                 }
             }
-            insta::assert_snapshot!(format!("{name}-api-spec-auth"), said);
+            let what = if name.starts_with("auth-") {
+                "auth"
+            } else {
+                "errors"
+            };
+            insta::assert_snapshot!(format!("{name}-api-spec-{what}"), said);
         }
         all_docs.extend(docs);
     }

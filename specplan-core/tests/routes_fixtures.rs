@@ -560,3 +560,32 @@ fn access_from_middleware_with_exemptions_actix() {
 fn access_from_request_guards_rocket() {
     insta::assert_debug_snapshot!("auth-rocket-access", access("auth-rocket"));
 }
+
+/// The errors each handler can answer with, as `status variant at via`.
+#[test]
+fn errors_per_handler_from_the_error_type_and_the_handlers_code() {
+    let lines: Vec<String> = extract("errors-axum")
+        .endpoints
+        .iter()
+        .map(|e| {
+            let errors: Vec<String> = e
+                .errors
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} at {}:{}{}",
+                        c.status.map_or("?".to_string(), |s| s.to_string()),
+                        c.variant,
+                        c.file,
+                        c.line,
+                        c.via
+                            .as_deref()
+                            .map_or(String::new(), |v| format!(" ({v})"))
+                    )
+                })
+                .collect();
+            format!("{}: {}", e.id(), errors.join("; "))
+        })
+        .collect();
+    insta::assert_debug_snapshot!("errors-axum", lines);
+}

@@ -32,6 +32,51 @@ pub(super) struct Facts<'p> {
     pub auth: super::auth::Scheme,
 }
 
+/// The errors of an endpoint for its API section: each variant its
+/// handler can answer with, its status and where the code produces it;
+/// the framework's own answers (a missing credential, a body that does not
+/// parse) beside them. Without an error type the tool can read, the
+/// generic cases.
+fn error_lines(e: &Endpoint) -> Vec<String> {
+    let mut errors: Vec<String> = Vec::new();
+    let has = |code: u16| e.errors.iter().any(|c| c.status == Some(code));
+    if requires_auth(e) && !has(401) {
+        errors.push("`401 Unauthorized`: missing, invalid or expired credential".into());
+    }
+    if e.request.is_some() {
+        errors.push("`4xx`: the body does not parse or fails validation".into());
+    }
+    if e.errors.is_empty() {
+        if !e.params.is_empty() {
+            errors.push("`404 Not Found`: no such resource".into());
+        }
+        errors.push("`5xx`: a backing service failed".into());
+        return errors;
+    }
+    for c in &e.errors {
+        let status = c.status.map_or_else(
+            || "TODO: status (not mapped in the code the tool reads)".to_string(),
+            |s| code(&status_text(s)),
+        );
+        let via = c.via.as_deref().map_or(String::new(), |v| {
+            format!(", {}", crate::templates::cell(v))
+        });
+        errors.push(format!(
+            "{status}: {} ({}:{}{via})",
+            code(&c.variant),
+            c.file,
+            c.line
+        ));
+    }
+    if !e.errors.iter().any(|c| c.status.is_some_and(|s| s >= 500)) {
+        errors.push(
+            "`5xx`: a backing service failed (errors converted by hand-written `From` impls are not read)"
+                .into(),
+        );
+    }
+    errors
+}
+
 fn requires_auth(e: &Endpoint) -> bool {
     e.auth.required()
 }
@@ -134,10 +179,23 @@ fn status_text(code: u16) -> String {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        402 => "Payment Required",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
         409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
+        423 => "Locked",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "",
     };
     format!("{code} {reason}").trim().to_string()
@@ -1414,17 +1472,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 }).unwrap_or_default();
                 json!({"rust": q.rust, "params": props})
             });
-            let mut errors: Vec<String> = Vec::new();
-            if requires_auth(e) {
-                errors.push("`401 Unauthorized`: missing, invalid or expired token".into());
-            }
-            if e.request.is_some() {
-                errors.push("`4xx`: the body does not parse or fails validation".into());
-            }
-            if !e.params.is_empty() {
-                errors.push("`404 Not Found`: no such resource".into());
-            }
-            errors.push("`5xx`: a backing service failed".into());
+            let errors = error_lines(e);
             let seq_exists = f.doc(Step::SequenceDiagram).is_some();
             json!({
                 "key": e.id(),

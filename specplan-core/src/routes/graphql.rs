@@ -333,6 +333,7 @@ fn fields(
                 auth: super::Auth::unknown(
                     "the tool does not read how GraphQL fields authenticate (guards, context data)",
                 ),
+                errors: Vec::new(),
             });
         }
     }

@@ -400,6 +400,7 @@ pub(crate) fn endpoints(ix: &Index, ws: &Workspace, files: &Files) -> Vec<Endpoi
                     response: Some(msg(&rpc.response, rpc.server_streaming)),
                     extractors: Vec::new(),
                     auth: super::Auth::unknown("the tool does not read how gRPC services authenticate (interceptors, metadata)"),
+                    errors: Vec::new(),
                 });
             }
         }

@@ -23,6 +23,7 @@
 
 mod access;
 mod attrs;
+mod errors;
 mod eval;
 mod graphql;
 mod grpc;
@@ -44,6 +45,7 @@ use crate::source::Files;
 use crate::workspace::Workspace;
 
 pub use access::{Access, Auth, Credential, Evidence};
+pub use errors::ErrorCase;
 pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
@@ -181,6 +183,8 @@ pub struct Endpoint {
     pub extractors: Vec<String>,
     /// Whether it needs a caller, and what in the code says so.
     pub auth: Auth,
+    /// The errors its handler can answer with, each where it is produced.
+    pub errors: Vec<ErrorCase>,
 }
 
 impl Endpoint {
@@ -398,6 +402,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
 
     let mut sg = SchemaGen::new(&ix);
     let acx = access::AccessCx::new(&ix);
+    let ecx = errors::ErrorCx::new(&ix);
     let mut endpoints = Vec::new();
     let mut seen = HashSet::new();
     for raw in raws {
@@ -414,6 +419,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
             &ix,
             &mut sg,
             &acx,
+            &ecx,
             raw,
             path,
             EndpointKind::Http,
@@ -602,6 +608,7 @@ fn endpoint_of(
     ix: &Index,
     sg: &mut SchemaGen<'_>,
     acx: &access::AccessCx<'_>,
+    ecx: &errors::ErrorCx<'_>,
     raw: Raw,
     path: String,
     kind: EndpointKind,
@@ -622,6 +629,7 @@ fn endpoint_of(
         response: None,
         extractors: Vec::new(),
         auth: Auth::unknown(""),
+        errors: Vec::new(),
         path,
     };
     let names = path_params(&e.path);
@@ -652,6 +660,7 @@ fn endpoint_of(
         (ids, line, sig, body)
     });
     if let Some((ids, line, sig, body)) = found {
+        e.errors = ecx.of(f);
         e.auth = acx.of(&access::Handler {
             method: &e.method,
             path: &e.path,
