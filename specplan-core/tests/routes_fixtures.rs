@@ -587,5 +587,5 @@ fn errors_per_handler_from_the_error_type_and_the_handlers_code() {
             format!("{}: {}", e.id(), errors.join("; "))
         })
         .collect();
-    insta::assert_debug_snapshot!("errors-axum", lines);
+    insta::assert_debug_snapshot!("errors-axum-cases", lines);
 }

@@ -159,9 +159,25 @@ impl<'i> ErrorCx<'i> {
                 q.roots
             })
             .unwrap_or_default();
-        let mine: Vec<usize> = (0..self.types.len())
+        // The handler's error type: the one its return type names
+        // (`Result<HttpResponse, SubscribeError>`), else the only one of its
+        // crate (`Result<Json<T>>` through an alias).
+        let output = self
+            .ix
+            .with_fn(handler, |v, _| match &v.sig.output {
+                syn::ReturnType::Type(_, ty) => crate::routes::schema::type_text(ty),
+                syn::ReturnType::Default => String::new(),
+            })
+            .unwrap_or_default();
+        let crate_types: Vec<usize> = (0..self.types.len())
             .filter(|&i| self.types[i].krate == handler.loc.krate)
             .collect();
+        let named: Vec<usize> = crate_types
+            .iter()
+            .copied()
+            .filter(|&i| names_word(&output, &self.types[i].name))
+            .collect();
+        let mine = if named.is_empty() { crate_types } else { named };
         if let [one] = mine.as_slice() {
             let t = &self.types[*one];
             for (root, line, owners) in roots {
@@ -173,9 +189,35 @@ impl<'i> ErrorCx<'i> {
                 let krate = match root {
                     Some(segs) => match self.ix.resolve(&handler.loc, &segs) {
                         Def::External(full) if full.len() > 1 => full.first().cloned(),
-                        // A function of the workspace passes its own error
-                        // through: followed above.
-                        Def::Fn(_) => continue,
+                        // A function of the workspace returning the same
+                        // error passes it through (followed above); one
+                        // returning another error is converted.
+                        Def::Fn(callee) => {
+                            let err = self
+                                .ix
+                                .with_fn(&callee, |v, _| match &v.sig.output {
+                                    syn::ReturnType::Type(_, ty) => error_arg(ty),
+                                    syn::ReturnType::Default => None,
+                                })
+                                .flatten();
+                            // `Result<T, E>`: the same type when `E`
+                            // resolves to it; `Result<T>` (an alias) is
+                            // taken as the crate's own.
+                            let same = match &err {
+                                Some(segs) => matches!(
+                                    self.ix.resolve(&callee.loc, segs),
+                                    Def::Type(item) if item.name == t.name && item.loc.krate == t.krate
+                                ),
+                                None => true,
+                            };
+                            if same {
+                                continue;
+                            }
+                            // `std::io::Error`: its crate says which
+                            // `#[from]` variant takes it.
+                            err.filter(|segs| segs.len() > 1)
+                                .map(|segs| segs[0].clone())
+                        }
                         // A local value.
                         _ => None,
                     },
@@ -325,6 +367,31 @@ impl<'i> ErrorCx<'i> {
             }
         }
     }
+}
+
+/// The error type path of a `Result<T, E>` return type.
+fn error_arg(ty: &syn::Type) -> Option<Vec<String>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    let mut types = a.args.iter().filter_map(|g| match g {
+        syn::GenericArgument::Type(syn::Type::Path(tp)) => {
+            Some(crate::scan::path_segments(&tp.path))
+        }
+        syn::GenericArgument::Type(_) => Some(Vec::new()),
+        _ => None,
+    });
+    types.nth(1).filter(|s| !s.is_empty())
+}
+
+/// Whether `text` has `word` as a whole identifier.
+fn names_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !ident(text[..i].chars().next_back()) && !ident(text[i + word.len()..].chars().next())
+    })
 }
 
 /// The variants of an error enum and their statuses.
