@@ -425,6 +425,43 @@ impl<'p> Facts<'p> {
             .collect()
     }
 
+    /// The endpoints a requirement is about: those whose handler
+    /// `#[implements]` it, else those its section in the requirements
+    /// names (a requirement proposed from an endpoint, not annotated yet).
+    fn endpoints_of(&self, id: &str) -> Vec<&Endpoint> {
+        let implementing = self.endpoints_implementing(id);
+        if !implementing.is_empty() {
+            return implementing;
+        }
+        let Some(req) = self.doc(Step::Requirements) else {
+            return Vec::new();
+        };
+        proposed_refs(req, id)
+            .iter()
+            .filter_map(|k| self.endpoint_by_key(k))
+            .collect()
+    }
+
+    /// The requirements of an endpoint: the IDs its handler implements,
+    /// then those whose section in the requirements names it, marked as
+    /// not annotated.
+    fn requirements_of(&self, e: &Endpoint) -> Vec<String> {
+        let mut out: Vec<String> = e.implements.clone();
+        if let Some(req) = self.doc(Step::Requirements) {
+            let key = e.id();
+            for d in &req.definitions {
+                let id = d.id.to_string();
+                if d.id.kind() == specplan_ids::Kind::Fr
+                    && !e.implements.contains(&id)
+                    && proposed_refs(req, &id).iter().any(|k| *k == key)
+                {
+                    out.push(format!("{id} (not annotated)"));
+                }
+            }
+        }
+        out
+    }
+
     fn role(&self) -> String {
         self.answers.role.clone().unwrap_or_else(|| "user".into())
     }
@@ -617,6 +654,25 @@ fn refs_within(doc: &Document, id: &str, kind: specplan_ids::Kind) -> Vec<String
     for r in &doc.references {
         if r.within.as_deref() == Some(id) && r.id.kind() == kind {
             let s = r.id.to_string();
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The endpoints a requirement's own words name: its section, without the
+/// generated regions inside it (the candidates table under the last
+/// requirement lists every endpoint of the domain).
+fn proposed_refs(doc: &Document, id: &str) -> Vec<String> {
+    let regions = crate::region::find_regions(&doc.text).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for r in &doc.endpoint_refs {
+        if r.within.as_deref() == Some(id)
+            && !regions.iter().any(|g| g.inner.contains(&r.range.start))
+        {
+            let s = format!("{} {}", r.method, r.path);
             if !out.contains(&s) {
                 out.push(s);
             }
@@ -1013,7 +1069,7 @@ fn user_stories(f: &Facts<'_>) -> Value {
         .iter()
         .enumerate()
         .map(|(i, (id, title))| {
-            let eps: Vec<&Endpoint> = f.endpoints_implementing(id);
+            let eps: Vec<&Endpoint> = f.endpoints_of(id);
             // NFRs implemented by code the endpoints' flows run through.
             let mut touched: Vec<String> = Vec::new();
             let error = error_type(f);
@@ -1417,7 +1473,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "endpoint": code(&e.id()),
                 "handler": code(&f.handler_ref(e)),
                 "auth": auth_cell(&f.auth.header(), e, false),
-                "requirements": join_or_dash(&e.implements),
+                "requirements": join_or_dash(&f.requirements_of(e)),
                 "stories": join_or_dash(&stories_of(e)),
             })
         })
@@ -1483,7 +1539,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "auth": requires_auth(e),
                 "auth_text": auth_cell(&f.auth.header(), e, true),
                 "credential": credential_text(&f.auth.header(), e),
-                "requirements": e.implements,
+                "requirements": f.requirements_of(e),
                 "stories": stories_of(e),
                 "use_cases": use_cases_of(e),
                 "sequence": seq_exists,
@@ -1593,7 +1649,7 @@ fn use_cases(f: &Facts<'_>) -> Value {
         let frs = refs_within(d, us, specplan_ids::Kind::Fr);
         let ep = eps.iter().find_map(|k| f.endpoint_by_key(k)).or_else(|| {
             frs.iter()
-                .find_map(|fr| f.endpoints_implementing(fr).into_iter().next())
+                .find_map(|fr| f.endpoints_of(fr).into_iter().next())
         });
         let id = id_of(&f.prefix, "UC", i + 1);
         let title = if title.is_empty() {
@@ -1641,7 +1697,28 @@ fn use_cases(f: &Facts<'_>) -> Value {
             if e.request.is_some() {
                 alternatives.push(format!("**A{}: invalid input.** At step 1 the body fails validation: the service answers a 4xx error in the standard error format and nothing is stored.", alternatives.len() + 1));
             }
-            if !e.params.is_empty() {
+            // The errors the handler's code produces, each where it is
+            // produced (the branch point); else the generic cases.
+            let coded: Vec<_> = e
+                .errors
+                .iter()
+                .filter(|c| {
+                    c.status
+                        .is_some_and(|s| (400..500).contains(&s) && s != 401)
+                })
+                .collect();
+            for c in &coded {
+                alternatives.push(format!(
+                    "**A{}: {}.** At {}:{} the handler answers `{}`: {}.",
+                    alternatives.len() + 1,
+                    c.variant.rsplit("::").next().unwrap_or(&c.variant),
+                    c.file,
+                    c.line,
+                    c.variant,
+                    status_text(c.status.unwrap_or(0))
+                ));
+            }
+            if coded.is_empty() && !e.params.is_empty() {
                 alternatives.push(format!("**A{}: not found.** The `{{{}}}` names nothing the caller may see: 404 Not Found.", alternatives.len() + 1, e.params[0].name));
             }
             alternatives.push(format!("**A{}: backing service failure.** The database or cache does not answer: 5xx in the standard error format; the client may retry.", alternatives.len() + 1));
