@@ -453,7 +453,7 @@ impl<'p> Facts<'p> {
                 let id = d.id.to_string();
                 if d.id.kind() == specplan_ids::Kind::Fr
                     && !e.implements.contains(&id)
-                    && proposed_refs(req, &id).iter().any(|k| *k == key)
+                    && proposed_refs(req, &id).contains(&key)
                 {
                     out.push(format!("{id} (not annotated)"));
                 }
