@@ -589,3 +589,20 @@ fn errors_per_handler_from_the_error_type_and_the_handlers_code() {
         .collect();
     insta::assert_debug_snapshot!("errors-axum-cases", lines);
 }
+
+/// Where the server listens: a literal `bind`, a tuple, rocket's default.
+#[test]
+fn the_port_the_server_binds() {
+    let port = |name: &str| extract(name).listen.map(|l| (l.port, l.file, l.line));
+    assert_eq!(
+        port("auth-axum"),
+        Some((Some(8080), "src/main.rs".into(), 30))
+    );
+    assert_eq!(
+        port("auth-actix"),
+        Some((Some(8080), "src/main.rs".into(), 29))
+    );
+    let rocket = extract("auth-rocket").listen.unwrap();
+    assert_eq!(rocket.port, Some(8000));
+    assert!(rocket.note.contains("Rocket's default"), "{}", rocket.note);
+}

@@ -28,6 +28,8 @@ pub(super) struct Facts<'p> {
     /// Indices into `routes.endpoints`: this domain's HTTP endpoints.
     pub endpoints: Vec<usize>,
     pub base_url: String,
+    /// Where the base URL comes from, or what is unknown.
+    pub base_url_source: String,
     /// The Authorization scheme the code expects.
     pub auth: super::auth::Scheme,
 }
@@ -235,8 +237,30 @@ fn endpoint_domain(e: &Endpoint, domains: &[DomainConfig]) -> Option<String> {
 }
 
 /// The port the app listens on, from compose or the Dockerfile.
-fn base_url(inspection: &Inspection) -> String {
-    let port = inspection
+/// The base URL of the examples and where it comes from: the port the
+/// server binds in the code, else the one a compose service or Dockerfile
+/// publishes; otherwise a `<port>` placeholder and a TODO saying what is
+/// unknown.
+fn base_url(inspection: &Inspection, routes: &RouteSet) -> (String, String) {
+    // A port the code binds wins; a framework's default (rocket) only
+    // when no container publishes one.
+    let bound = routes.listen.as_ref().filter(|l| l.port.is_some());
+    if let Some(l) = bound.filter(|l| !l.file.is_empty())
+        && let Some(port) = l.port
+    {
+        let at = if l.file.is_empty() {
+            String::new()
+        } else if l.what.is_empty() {
+            format!(" at {}:{}", l.file, l.line)
+        } else {
+            format!(" (`{}` at {}:{})", l.what, l.file, l.line)
+        };
+        return (
+            format!("http://localhost:{port}"),
+            format!("the server listens on port {port}{at}: {}", l.note),
+        );
+    }
+    let published = inspection
         .stack
         .compose
         .iter()
@@ -255,9 +279,30 @@ fn base_url(inspection: &Inspection) -> String {
             let host = p.split(':').rev().nth(1).unwrap_or(p);
             let host = host.split('/').next().unwrap_or(host);
             host.parse::<u16>().ok()
-        })
-        .unwrap_or(3000);
-    format!("http://localhost:{port}")
+        });
+    if let Some(port) = published {
+        return (
+            format!("http://localhost:{port}"),
+            format!("the port the container publishes ({port})"),
+        );
+    }
+    if let Some(l) = bound
+        && let Some(port) = l.port
+    {
+        return (
+            format!("http://localhost:{port}"),
+            format!("the server listens on port {port}: {}", l.note),
+        );
+    }
+    let why = match &routes.listen {
+        Some(l) if !l.file.is_empty() => format!(
+            "TODO: the port the server listens on: it binds `{}` at {}:{} ({})",
+            l.what, l.file, l.line, l.note
+        ),
+        _ => "TODO: the port the server listens on (no `bind` with a literal port in the code)"
+            .to_string(),
+    };
+    ("http://localhost:<port>".to_string(), why)
 }
 
 impl<'p> Facts<'p> {
@@ -290,10 +335,10 @@ impl<'p> Facts<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        let base_url = answers
-            .base_url
-            .clone()
-            .unwrap_or_else(|| base_url(&inspection));
+        let (base_url, base_url_source) = match &answers.base_url {
+            Some(u) => (u.clone(), "given in the answers".to_string()),
+            None => base_url(&inspection, &routes),
+        };
         Facts {
             project,
             domain,
@@ -306,6 +351,7 @@ impl<'p> Facts<'p> {
             annotations,
             endpoints,
             base_url,
+            base_url_source,
             auth,
         }
     }
@@ -611,6 +657,7 @@ pub(super) fn context(f: &Facts<'_>, step: Step) -> Value {
     ctx["domain"] = json!({"name": f.domain.name, "prefix": f.prefix});
     ctx["role"] = json!(f.role());
     ctx["base_url"] = json!(f.base_url);
+    ctx["base_url_source"] = json!(crate::templates::cell(&f.base_url_source));
     ctx
 }
 

@@ -28,6 +28,7 @@ mod eval;
 mod graphql;
 mod grpc;
 mod index;
+mod listen;
 mod path;
 mod schema;
 mod types;
@@ -46,6 +47,7 @@ use crate::workspace::Workspace;
 
 pub use access::{Access, Auth, Credential, Evidence};
 pub use errors::ErrorCase;
+pub use listen::Listen;
 pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
@@ -218,6 +220,8 @@ pub struct RouteSet {
     pub schemas: BTreeMap<String, Value>,
     /// How the sources were parsed.
     pub parse_stats: ParseStats,
+    /// Where the server listens, when the code binds an address.
+    pub listen: Option<Listen>,
 }
 
 /// How many files the extraction parsed, and how.
@@ -477,12 +481,19 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
     let mut diagnostics = files.diagnostics.clone();
     diagnostics.extend(ix.diagnostics.borrow().iter().cloned());
     diag::sort(&mut diagnostics);
+    let rocket = endpoints.iter().any(|e| e.framework == Framework::Rocket);
+    let listen = if endpoints.is_empty() {
+        None
+    } else {
+        listen::listen(&ix, rocket)
+    };
     RouteSet {
         endpoints,
         unresolved,
         diagnostics,
         schemas: sg.defs,
         parse_stats: ix.parse_stats(),
+        listen,
     }
 }
 
@@ -714,6 +725,7 @@ impl RouteSet {
             "endpoints": self.endpoints,
             "unresolved": self.unresolved,
             "schemas": self.schemas,
+            "listen": self.listen,
             "diagnostics": self.diagnostics,
         })
     }
