@@ -102,8 +102,21 @@ pub enum Command {
     /// Seed 002: the five consultants' planning docs for a feature
     #[command(after_help = EXIT_CODES)]
     Consult(ConsultArgs),
+    /// Add the `#[implements]` attributes the requirements imply (a diff; `--write` applies it)
+    #[command(after_help = EXIT_CODES)]
+    Annotate(AnnotateArgs),
     /// What a check rule means, why it matters and how to fix it
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// Apply the changes instead of printing them as a diff
+    #[arg(long)]
+    pub write: bool,
+    /// Only the requirements of this domain
+    #[arg(long)]
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 //! workspace, detecting its stack, scanning its sources, and writing the
 //! specification documents without ever losing a word a person wrote.
 
+pub mod annotate;
 pub mod annotations;
 pub mod check;
 pub mod config;

@@ -1,5 +1,6 @@
 //! One module per subcommand; each maps its arguments onto specplan-core.
 
+mod annotate;
 mod approve;
 mod check;
 mod confirm;
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
     match &cli.command {
         Command::Detect(args) => detect::run(&cli.global, args, shell),
         Command::Routes(args) => routes::run(&cli.global, args, shell),
+        Command::Annotate(args) => annotate::run(&cli.global, args, shell),
         Command::Init(args) => init::run(&cli.global, args, shell),
         Command::Check(args) => check::run(&cli.global, args, shell),
         Command::Trace(args) => trace::run(&cli.global, args, shell),

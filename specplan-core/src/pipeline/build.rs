@@ -482,7 +482,7 @@ impl<'p> Facts<'p> {
         let Some(req) = self.doc(Step::Requirements) else {
             return Vec::new();
         };
-        proposed_refs(req, id)
+        super::proposed_refs(req, id)
             .iter()
             .filter_map(|k| self.endpoint_by_key(k))
             .collect()
@@ -499,7 +499,7 @@ impl<'p> Facts<'p> {
                 let id = d.id.to_string();
                 if d.id.kind() == specplan_ids::Kind::Fr
                     && !e.implements.contains(&id)
-                    && proposed_refs(req, &id).contains(&key)
+                    && super::proposed_refs(req, &id).contains(&key)
                 {
                     out.push(format!("{id} (not annotated)"));
                 }
@@ -701,25 +701,6 @@ fn refs_within(doc: &Document, id: &str, kind: specplan_ids::Kind) -> Vec<String
     for r in &doc.references {
         if r.within.as_deref() == Some(id) && r.id.kind() == kind {
             let s = r.id.to_string();
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-    }
-    out
-}
-
-/// The endpoints a requirement's own words name: its section, without the
-/// generated regions inside it (the candidates table under the last
-/// requirement lists every endpoint of the domain).
-fn proposed_refs(doc: &Document, id: &str) -> Vec<String> {
-    let regions = crate::region::find_regions(&doc.text).unwrap_or_default();
-    let mut out: Vec<String> = Vec::new();
-    for r in &doc.endpoint_refs {
-        if r.within.as_deref() == Some(id)
-            && !regions.iter().any(|g| g.inner.contains(&r.range.start))
-        {
-            let s = format!("{} {}", r.method, r.path);
             if !out.contains(&s) {
                 out.push(s);
             }

@@ -955,6 +955,25 @@ fn domain_readme(
     })
 }
 
+/// The endpoints a requirement's own words name: its section, without the
+/// generated regions inside it (the candidates table under the last
+/// requirement lists every endpoint of the domain).
+pub(crate) fn proposed_refs(doc: &crate::spec::Document, id: &str) -> Vec<String> {
+    let regions = crate::region::find_regions(&doc.text).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for r in &doc.endpoint_refs {
+        if r.within.as_deref() == Some(id)
+            && !regions.iter().any(|g| g.inner.contains(&r.range.start))
+        {
+            let s = format!("{} {}", r.method, r.path);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
