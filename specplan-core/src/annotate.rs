@@ -223,13 +223,10 @@ fn annotate_file(
     Ok((after, added))
 }
 
-/// Where an item's own tokens start (after its outer attributes).
+/// Where an item starts, its outer attributes and doc comments included
+/// (a `use` inserted there takes none of them).
 fn item_start(i: &syn::Item) -> usize {
-    match i {
-        syn::Item::Use(u) => u.use_token.span.byte_range().start,
-        syn::Item::Fn(f) => fn_start(&f.vis, &f.sig),
-        other => other.span().byte_range().start,
-    }
+    i.span().byte_range().start
 }
 
 fn fn_start(vis: &syn::Visibility, sig: &syn::Signature) -> usize {
@@ -329,6 +326,16 @@ mod tests {
         assert!(after.starts_with("[package]\nname = \"x\" # the app\n"));
         assert!(after.contains("specplan-macros = "));
         assert_eq!(add_dependency(&after).unwrap(), None);
+    }
+
+    #[test]
+    fn the_use_goes_above_the_first_items_attributes() {
+        let text = "/// Shared.\n#[cfg(feature = \"x\")]\nuse a::b;\n\npub fn h() {}\n";
+        let (after, _) = annotate_file(text, &[(5, "h".into(), vec!["FR-A-01".into()])]).unwrap();
+        assert!(
+            after.starts_with("use specplan_macros::implements;\n/// Shared.\n#[cfg("),
+            "{after}"
+        );
     }
 
     #[test]
