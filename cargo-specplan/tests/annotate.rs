@@ -100,6 +100,15 @@ fn annotate_adds_what_the_requirements_imply_and_nothing_else() {
         run(&dir, &["generate", d, "--yes", "-q"]);
     }
     assert!(routes_ids(&dir).iter().all(|(_, ids)| ids.is_empty()));
+    // plan does not re-plan handlers that exist: it says how to link them.
+    let plan: serde_json::Value = serde_json::from_slice(&run(&dir, &["plan"]).stdout).unwrap();
+    let summary = plan["architecture"]["summary"].as_str().unwrap();
+    assert_eq!(plan["status"], "up_to_date", "{plan:#}");
+    assert!(
+        summary.contains("6 already served by existing handlers without #[implements]")
+            && summary.contains("cargo specplan annotate"),
+        "{summary}"
+    );
     let before: Vec<(PathBuf, String)> = ["src/handlers.rs", "Cargo.toml"]
         .iter()
         .map(|f| (dir.join(f), std::fs::read_to_string(dir.join(f)).unwrap()))

@@ -1,8 +1,10 @@
 //! `cargo specplan annotate`: the `#[implements]` attributes the documents
 //! already imply.
 //!
-//! A requirement proposed from an endpoint names it in its own words
-//! ("Proposed from `GET /api/profiles/{username}`"). For every such
+//! A requirement proposed from an endpoint says so in its own words
+//! ("Proposed from `GET /api/profiles/{username}`", as Step 1 writes it);
+//! an endpoint a requirement merely mentions may still need new behaviour
+//! and is left alone. For every such
 //! endpoint whose handler carries no `#[implements]`, the attribute is
 //! added above the handler, with `use specplan_macros::implements;` in the
 //! file (the attribute's full path inside an inline module) and the
@@ -58,7 +60,7 @@ pub fn plan(ws: &Workspace, config: &Config, routes: &RouteSet, domain: Option<&
                 continue;
             }
             let id = def.id.to_string();
-            for key in crate::pipeline::proposed_refs(req, &id) {
+            for key in crate::pipeline::proposed_from(req, &id) {
                 let ids = wanted.entry(key).or_default();
                 if !ids.contains(&id) {
                     ids.push(id.clone());

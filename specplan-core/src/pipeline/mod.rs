@@ -974,6 +974,29 @@ pub(crate) fn proposed_refs(doc: &crate::spec::Document, id: &str) -> Vec<String
     out
 }
 
+/// The endpoints a requirement was proposed from: those its section names
+/// on a "Proposed from `METHOD /path`" line (what Step 1 writes for a
+/// requirement read from the code). Only these say the handler is the
+/// requirement's implementation; an endpoint merely mentioned may need new
+/// behaviour.
+pub(crate) fn proposed_from(doc: &crate::spec::Document, id: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in &doc.endpoint_refs {
+        if r.within.as_deref() != Some(id) {
+            continue;
+        }
+        let start = doc.text[..r.range.start].rfind('\n').map_or(0, |i| i + 1);
+        if !doc.text[start..r.range.start].contains("Proposed from") {
+            continue;
+        }
+        let s = format!("{} {}", r.method, r.path);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

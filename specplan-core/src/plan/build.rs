@@ -212,7 +212,7 @@ fn key_of(method: &str, path: &str) -> (String, String) {
 pub fn build(src: &Sources<'_>, req: &Request) -> Result<Plan, PlanError> {
     let settings = &src.config.plan;
     let domains = domains_in_scope(src, req)?;
-    let targets = targets(src, req, &domains)?;
+    let (targets, served) = targets(src, req, &domains)?;
     let existing: HashSet<&str> = src.files.files.iter().map(|f| f.rel.as_str()).collect();
     let tables = existing_tables(src);
 
@@ -283,7 +283,18 @@ pub fn build(src: &Sources<'_>, req: &Request) -> Result<Plan, PlanError> {
         }
     }
     let integrations = integrations(src, &groups);
-    let summary = summary(src, req, &groups);
+    let mut summary = summary(src, req, &groups);
+    if !served.is_empty() {
+        summary = summary.replace(
+            "every requirement in scope is implemented; nothing to plan",
+            "no requirement in scope needs new code",
+        );
+        summary.push_str(&format!(
+            "; {} already served by existing handlers without #[implements] ({}): `cargo specplan annotate` links them",
+            served.len(),
+            served.join(", ")
+        ));
+    }
     Ok(Plan {
         status: if tasks.is_empty() {
             STATUS_UP_TO_DATE
@@ -344,7 +355,15 @@ fn implemented_ids(src: &Sources<'_>) -> BTreeSet<String> {
         .collect()
 }
 
-fn targets(src: &Sources<'_>, req: &Request, domains: &[String]) -> Result<Vec<Target>, PlanError> {
+/// The requirements to plan, and those the code already serves without
+/// `#[implements]` (their own words name endpoints that are all routed:
+/// the handlers exist, they are linked with `cargo specplan annotate`, not
+/// written again).
+fn targets(
+    src: &Sources<'_>,
+    req: &Request,
+    domains: &[String],
+) -> Result<(Vec<Target>, Vec<String>), PlanError> {
     let implemented = implemented_ids(src);
     let served: BTreeSet<(String, String)> = src
         .routes
@@ -392,8 +411,9 @@ fn targets(src: &Sources<'_>, req: &Request, domains: &[String]) -> Result<Vec<T
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out.dedup_by(|a, b| a.id == b.id);
-        return Ok(out);
+        return Ok((out, Vec::new()));
     }
+    let mut served_unannotated: Vec<String> = Vec::new();
     for (id, list) in &defs {
         if id.kind() != IdKind::Fr {
             continue;
@@ -429,6 +449,20 @@ fn targets(src: &Sources<'_>, req: &Request, domains: &[String]) -> Result<Vec<T
                 }
             ))
         } else {
+            let named: Vec<String> = src
+                .spec
+                .domain_document(&domain, DocKind::Requirements)
+                .map(|d| crate::pipeline::proposed_from(d, &text))
+                .unwrap_or_default();
+            let all_served = !named.is_empty()
+                && named.iter().all(|k| {
+                    k.split_once(' ')
+                        .is_some_and(|(m, p)| served.contains(&key_of(m, p)))
+                });
+            if all_served {
+                served_unannotated.push(text);
+                continue;
+            }
             None
         };
         out.push(Target {
@@ -438,7 +472,7 @@ fn targets(src: &Sources<'_>, req: &Request, domains: &[String]) -> Result<Vec<T
             stale,
         });
     }
-    Ok(out)
+    Ok((out, served_unannotated))
 }
 
 /// The endpoints the docs link to a requirement: API-spec entries that list
@@ -1642,10 +1676,12 @@ fn summary(src: &Sources<'_>, req: &Request, groups: &[Group]) -> String {
         s.push_str(&format!("; built on {}", stack.join(", ")));
     }
     if src.layout.pattern != "unknown" {
-        s.push_str(&format!(
-            ", {} architecture",
-            src.layout.title().to_lowercase()
-        ));
+        let title = src.layout.title().to_lowercase();
+        if title.ends_with("architecture") {
+            s.push_str(&format!(", {title}"));
+        } else {
+            s.push_str(&format!(", {title} architecture"));
+        }
     }
     s
 }
