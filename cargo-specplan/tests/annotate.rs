@@ -5,15 +5,10 @@
 //! has nothing to do.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-specplan"));
-    cmd.env("SPECPLAN_TODAY", "2026-01-15")
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("NO_COLOR");
-    cmd
-}
+mod common;
+use common::{bin, copy_dir};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let out = bin()
@@ -29,19 +24,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {

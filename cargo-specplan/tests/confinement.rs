@@ -13,13 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-specplan"));
-    cmd.env("SPECPLAN_TODAY", "2026-01-15")
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("NO_COLOR");
-    cmd
-}
+mod common;
+use common::bin;
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

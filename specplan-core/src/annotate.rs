@@ -55,12 +55,11 @@ pub fn plan(ws: &Workspace, config: &Config, routes: &RouteSet, domain: Option<&
         let Some(req) = project.doc(&d.name, Step::Requirements) else {
             continue;
         };
-        for def in &req.definitions {
-            if def.id.kind() != specplan_ids::Kind::Fr {
+        for (id, keys) in crate::pipeline::proposed_from(req) {
+            if !id.starts_with("FR-") {
                 continue;
             }
-            let id = def.id.to_string();
-            for key in crate::pipeline::proposed_from(req, &id) {
+            for key in keys {
                 let ids = wanted.entry(key).or_default();
                 if !ids.contains(&id) {
                     ids.push(id.clone());
@@ -101,7 +100,7 @@ pub fn plan(ws: &Workspace, config: &Config, routes: &RouteSet, domain: Option<&
     let mut manifests: BTreeMap<Utf8PathBuf, ()> = BTreeMap::new();
     for (rel, handlers) in per_file {
         let path = ws.root.join(&rel);
-        let Ok(before) = std::fs::read_to_string(&path) else {
+        let Ok(before) = read(ws, &path) else {
             out.skipped.push(format!("{rel}: cannot be read"));
             continue;
         };
@@ -128,7 +127,7 @@ pub fn plan(ws: &Workspace, config: &Config, routes: &RouteSet, domain: Option<&
         }
     }
     for manifest in manifests.keys() {
-        let Ok(before) = std::fs::read_to_string(manifest) else {
+        let Ok(before) = read(ws, manifest) else {
             continue;
         };
         match add_dependency(&before) {
@@ -144,6 +143,13 @@ pub fn plan(ws: &Workspace, config: &Config, routes: &RouteSet, domain: Option<&
         }
     }
     out
+}
+
+/// A workspace file, read through the workspace's jail.
+fn read(ws: &Workspace, path: &camino::Utf8Path) -> Result<String, String> {
+    ws.jail
+        .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+        .map_err(|e| e.to_string())
 }
 
 /// Where an item starts after its attributes, and whether it is at the
@@ -240,37 +246,36 @@ fn fn_start(vis: &syn::Visibility, sig: &syn::Signature) -> usize {
 
 /// Every function's start (after attributes) by the line of its name.
 fn collect(items: &[syn::Item], top: bool, out: &mut BTreeMap<usize, Site>) {
+    let mut add = |vis: &syn::Visibility, sig: &syn::Signature| {
+        out.insert(
+            crate::scan::line_col(sig.ident.span()).0,
+            Site {
+                at: fn_start(vis, sig),
+                top_level: top,
+            },
+        );
+    };
+    let mut inline: Vec<&[syn::Item]> = Vec::new();
     for item in items {
         match item {
-            syn::Item::Fn(f) => {
-                out.insert(
-                    crate::scan::line_col(f.sig.ident.span()).0,
-                    Site {
-                        at: fn_start(&f.vis, &f.sig),
-                        top_level: top,
-                    },
-                );
-            }
+            syn::Item::Fn(f) => add(&f.vis, &f.sig),
             syn::Item::Impl(imp) => {
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it {
-                        out.insert(
-                            crate::scan::line_col(f.sig.ident.span()).0,
-                            Site {
-                                at: fn_start(&f.vis, &f.sig),
-                                top_level: top,
-                            },
-                        );
+                        add(&f.vis, &f.sig);
                     }
                 }
             }
             syn::Item::Mod(m) => {
                 if let Some((_, content)) = &m.content {
-                    collect(content, false, out);
+                    inline.push(content);
                 }
             }
             _ => {}
         }
+    }
+    for content in inline {
+        collect(content, false, out);
     }
 }
 

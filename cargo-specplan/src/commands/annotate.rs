@@ -45,13 +45,7 @@ pub fn run(global: &GlobalArgs, args: &AnnotateArgs, shell: &Shell) -> Result<()
         }
         shell.status(
             "Finished",
-            format!(
-                "{} attribute{} added in {} file{}",
-                plan.added.len(),
-                if plan.added.len() == 1 { "" } else { "s" },
-                plan.edits.len(),
-                if plan.edits.len() == 1 { "" } else { "s" }
-            ),
+            format!("{} added in {}", attribute_count(&plan), file_count(&plan)),
         );
         return Ok(());
     }
@@ -72,12 +66,24 @@ pub fn run(global: &GlobalArgs, args: &AnnotateArgs, shell: &Shell) -> Result<()
     shell.status(
         "Finished",
         format!(
-            "{} attribute{} to add in {} file{}; run with --write to apply",
-            plan.added.len(),
-            if plan.added.len() == 1 { "" } else { "s" },
-            plan.edits.len(),
-            if plan.edits.len() == 1 { "" } else { "s" }
+            "{} to add in {}; run with --write to apply",
+            attribute_count(&plan),
+            file_count(&plan)
         ),
     );
     Ok(())
+}
+
+/// `19 attributes`.
+fn attribute_count(plan: &annotate::Plan) -> String {
+    plural(plan.added.len(), "attribute")
+}
+
+/// `6 files`.
+fn file_count(plan: &annotate::Plan) -> String {
+    plural(plan.edits.len(), "file")
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -32,6 +32,9 @@ pub(super) struct Facts<'p> {
     pub base_url_source: String,
     /// The Authorization scheme the code expects.
     pub auth: super::auth::Scheme,
+    /// The endpoints each requirement's own words name
+    /// ([`super::named_endpoints`]), read once.
+    pub named: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The errors of an endpoint for its API section: each variant its
@@ -353,6 +356,10 @@ impl<'p> Facts<'p> {
             base_url,
             base_url_source,
             auth,
+            named: project
+                .doc(&domain.name, Step::Requirements)
+                .map(super::named_endpoints)
+                .unwrap_or_default(),
         }
     }
 
@@ -479,11 +486,10 @@ impl<'p> Facts<'p> {
         if !implementing.is_empty() {
             return implementing;
         }
-        let Some(req) = self.doc(Step::Requirements) else {
-            return Vec::new();
-        };
-        super::proposed_refs(req, id)
-            .iter()
+        self.named
+            .get(id)
+            .into_iter()
+            .flatten()
             .filter_map(|k| self.endpoint_by_key(k))
             .collect()
     }
@@ -493,16 +499,10 @@ impl<'p> Facts<'p> {
     /// not annotated.
     fn requirements_of(&self, e: &Endpoint) -> Vec<String> {
         let mut out: Vec<String> = e.implements.clone();
-        if let Some(req) = self.doc(Step::Requirements) {
-            let key = e.id();
-            for d in &req.definitions {
-                let id = d.id.to_string();
-                if d.id.kind() == specplan_ids::Kind::Fr
-                    && !e.implements.contains(&id)
-                    && super::proposed_refs(req, &id).contains(&key)
-                {
-                    out.push(format!("{id} (not annotated)"));
-                }
+        let key = e.id();
+        for (id, keys) in &self.named {
+            if id.starts_with("FR-") && !e.implements.contains(id) && keys.contains(&key) {
+                out.push(format!("{id} (not annotated)"));
             }
         }
         out

@@ -27,6 +27,7 @@ pub mod examples;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 pub use answers::Answers;
 
@@ -955,46 +956,47 @@ fn domain_readme(
     })
 }
 
-/// The endpoints a requirement's own words name: its section, without the
-/// generated regions inside it (the candidates table under the last
-/// requirement lists every endpoint of the domain).
-pub(crate) fn proposed_refs(doc: &crate::spec::Document, id: &str) -> Vec<String> {
-    let regions = crate::region::find_regions(&doc.text).unwrap_or_default();
-    let mut out: Vec<String> = Vec::new();
+/// Endpoint IDs (`GET /x`) each requirement's section names, in order,
+/// once each; `keep` says which references count.
+fn endpoints_by_requirement(
+    doc: &crate::spec::Document,
+    keep: impl Fn(&crate::spec::EndpointRef) -> bool,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in &doc.endpoint_refs {
-        if r.within.as_deref() == Some(id)
-            && !regions.iter().any(|g| g.inner.contains(&r.range.start))
-        {
-            let s = format!("{} {}", r.method, r.path);
-            if !out.contains(&s) {
-                out.push(s);
-            }
+        let Some(id) = &r.within else { continue };
+        if !keep(r) {
+            continue;
+        }
+        let key = format!("{} {}", r.method, r.path);
+        let keys = out.entry(id.clone()).or_default();
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
     out
 }
 
-/// The endpoints a requirement was proposed from: those its section names
-/// on a "Proposed from `METHOD /path`" line (what Step 1 writes for a
+/// The endpoints each requirement's own words name: its section, without
+/// the generated regions inside it (the candidates table under the last
+/// requirement lists every endpoint of the domain).
+pub(crate) fn named_endpoints(doc: &crate::spec::Document) -> BTreeMap<String, Vec<String>> {
+    let regions = crate::region::find_regions(&doc.text).unwrap_or_default();
+    endpoints_by_requirement(doc, |r| {
+        !regions.iter().any(|g| g.inner.contains(&r.range.start))
+    })
+}
+
+/// The endpoints each requirement was proposed from: those its section
+/// names on a "Proposed from `METHOD /path`" line (what Step 1 writes for a
 /// requirement read from the code). Only these say the handler is the
 /// requirement's implementation; an endpoint merely mentioned may need new
 /// behaviour.
-pub(crate) fn proposed_from(doc: &crate::spec::Document, id: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in &doc.endpoint_refs {
-        if r.within.as_deref() != Some(id) {
-            continue;
-        }
+pub(crate) fn proposed_from(doc: &crate::spec::Document) -> BTreeMap<String, Vec<String>> {
+    endpoints_by_requirement(doc, |r| {
         let start = doc.text[..r.range.start].rfind('\n').map_or(0, |i| i + 1);
-        if !doc.text[start..r.range.start].contains("Proposed from") {
-            continue;
-        }
-        let s = format!("{} {}", r.method, r.path);
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
+        doc.text[start..r.range.start].contains("Proposed from")
+    })
 }
 
 #[cfg(test)]

@@ -452,7 +452,7 @@ fn targets(
             let named: Vec<String> = src
                 .spec
                 .domain_document(&domain, DocKind::Requirements)
-                .map(|d| crate::pipeline::proposed_from(d, &text))
+                .and_then(|d| crate::pipeline::proposed_from(d).remove(&text))
                 .unwrap_or_default();
             let all_served = !named.is_empty()
                 && named.iter().all(|k| {

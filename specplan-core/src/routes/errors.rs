@@ -73,7 +73,14 @@ pub(crate) struct ErrorCx<'i> {
 struct Body {
     paths: Vec<(Vec<String>, usize)>,
     calls: Vec<Vec<String>>,
+    /// Each `?`: its operand's root path, its line, the types its operand
+    /// names ([`Question`]).
+    tries: Vec<Try>,
+    /// The return type, as written.
+    output: String,
 }
+
+type Try = (Option<Vec<String>>, usize, Vec<String>);
 
 #[derive(Debug, Clone)]
 struct Produced {
@@ -151,36 +158,23 @@ impl<'i> ErrorCx<'i> {
         // (`std::fs::read_to_string(…)?` → `Io(#[from] std::io::Error)`), or
         // one that takes any error; a `?` on a function of the workspace
         // passes its error through (already followed above).
-        let roots = self
-            .ix
-            .with_fn_whole(handler, |v, _| {
-                let mut q = Question::default();
-                q.visit_block(v.block);
-                q.roots
-            })
-            .unwrap_or_default();
+        let body = self.body(handler);
         // The handler's error type: the one its return type names
         // (`Result<HttpResponse, SubscribeError>`), else the only one of its
         // crate (`Result<Json<T>>` through an alias).
-        let output = self
-            .ix
-            .with_fn(handler, |v, _| match &v.sig.output {
-                syn::ReturnType::Type(_, ty) => crate::routes::schema::type_text(ty),
-                syn::ReturnType::Default => String::new(),
-            })
-            .unwrap_or_default();
+        let output = &body.output;
         let crate_types: Vec<usize> = (0..self.types.len())
             .filter(|&i| self.types[i].krate == handler.loc.krate)
             .collect();
         let named: Vec<usize> = crate_types
             .iter()
             .copied()
-            .filter(|&i| names_word(&output, &self.types[i].name))
+            .filter(|&i| crate::scan::mentions_ident(output, &self.types[i].name))
             .collect();
         let mine = if named.is_empty() { crate_types } else { named };
         if let [one] = mine.as_slice() {
             let t = &self.types[*one];
-            for (root, line, owners) in roots {
+            for (root, line, owners) in body.tries.iter().cloned() {
                 // `.ok_or(Error::NotFound)?`: the error is already the
                 // handler's (followed above), nothing is converted.
                 if owners.iter().any(|o| *o == t.name || o == "Self") {
@@ -275,6 +269,38 @@ impl<'i> ErrorCx<'i> {
         cases
     }
 
+    /// What a function's body names, read once per function.
+    fn body(&self, f: &FnRef) -> Rc<Body> {
+        if let Some(b) = self.memo.borrow().get(f) {
+            return b.clone();
+        }
+        let b = self
+            .ix
+            .with_fn_whole(f, |v, _| {
+                let mut n = Names::default();
+                n.visit_block(v.block);
+                let mut q = Question::default();
+                q.visit_block(v.block);
+                Body {
+                    paths: n
+                        .paths
+                        .into_iter()
+                        .map(|(p, span)| (p, crate::scan::line_col(span).0))
+                        .collect(),
+                    calls: n.calls,
+                    tries: q.roots,
+                    output: match &v.sig.output {
+                        syn::ReturnType::Type(_, ty) => crate::routes::schema::type_text(ty),
+                        syn::ReturnType::Default => String::new(),
+                    },
+                }
+            })
+            .unwrap_or_default();
+        let b = Rc::new(b);
+        self.memo.borrow_mut().insert(f.clone(), b.clone());
+        b
+    }
+
     fn walk(
         &self,
         f: &FnRef,
@@ -286,30 +312,7 @@ impl<'i> ErrorCx<'i> {
         if depth > MAX_DEPTH || visited.len() >= MAX_FNS || !visited.insert(f.clone()) {
             return;
         }
-        let cached = self.memo.borrow().get(f).cloned();
-        let body = match cached {
-            Some(b) => b,
-            None => {
-                let b = self
-                    .ix
-                    .with_fn_whole(f, |v, _| {
-                        let mut n = Names::default();
-                        n.visit_block(v.block);
-                        Body {
-                            paths: n
-                                .paths
-                                .into_iter()
-                                .map(|(p, span)| (p, crate::scan::line_col(span).0))
-                                .collect(),
-                            calls: n.calls,
-                        }
-                    })
-                    .unwrap_or_default();
-                let b = Rc::new(b);
-                self.memo.borrow_mut().insert(f.clone(), b.clone());
-                b
-            }
-        };
+        let body = self.body(f);
         let mut mine: Vec<Produced> = Vec::new();
         let self_ty = f.impl_ty.as_deref();
         for (segs, line) in &body.paths {
@@ -386,14 +389,6 @@ fn error_arg(ty: &syn::Type) -> Option<Vec<String>> {
     types.nth(1).filter(|s| !s.is_empty())
 }
 
-/// Whether `text` has `word` as a whole identifier.
-fn names_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
-        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        !ident(text[..i].chars().next_back()) && !ident(text[i + word.len()..].chars().next())
-    })
-}
-
 /// The variants of an error enum and their statuses.
 fn read_type(ix: &Index, item: &ItemRef) -> Option<ErrorType> {
     let (variants, from) = ix
@@ -433,20 +428,13 @@ fn read_type(ix: &Index, item: &ItemRef) -> Option<ErrorType> {
         .impls_of(item.loc.krate, &item.name, Some(item.loc.file))
         .iter()
     {
-        let Some(src) = ix.parsed_whole(loc.file) else {
-            continue;
-        };
-        let Some(items) = super::index::items_at(&src.ast, &loc.inline) else {
-            continue;
-        };
-        let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(*idx) else {
-            continue;
-        };
-        let mut arms = Arms {
-            variants: &variants,
-            status: &mut status,
-        };
-        arms.visit_item_impl(imp);
+        ix.with_impl(loc, *idx, true, |imp| {
+            Arms {
+                variants: &variants,
+                status: &mut status,
+            }
+            .visit_item_impl(imp);
+        });
     }
     Some(ErrorType {
         name: item.name.clone(),
@@ -639,7 +627,7 @@ impl<'ast> Visit<'ast> for Names {
 struct Question {
     /// Per `?`: its operand's root path, its line, and the types its
     /// operand names in paths (`Error` of `.ok_or(Error::NotFound)?`).
-    roots: Vec<(Option<Vec<String>>, usize, Vec<String>)>,
+    roots: Vec<Try>,
 }
 
 /// The owners of the two-segment-or-longer paths an expression names

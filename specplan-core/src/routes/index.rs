@@ -841,20 +841,17 @@ impl Index {
         loc: &ModLoc,
         idx: usize,
     ) -> Option<FnRef> {
-        let src = self.parsed(loc.file)?;
-        let items = items_at(&src.ast, &loc.inline)?;
-        let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(idx) else {
-            return None;
-        };
-        imp.items
-            .iter()
-            .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == method))
-            .then(|| FnRef {
-                loc: loc.clone(),
-                impl_ty: Some(ty.name.clone()),
-                impl_idx: idx,
-                name: method.to_string(),
-            })
+        self.with_impl(loc, idx, false, |imp| {
+            imp.items
+                .iter()
+                .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == method))
+        })?
+        .then(|| FnRef {
+            loc: loc.clone(),
+            impl_ty: Some(ty.name.clone()),
+            impl_idx: idx,
+            name: method.to_string(),
+        })
     }
 
     /// Every `impl` block of a type named `name` in crate `krate`, as
@@ -949,6 +946,28 @@ impl Index {
             }
         };
         Some(cb(&view, src))
+    }
+
+    /// Calls `cb` with the `idx`-th `impl` block of the module at `loc`
+    /// (as [`Index::impls_of`] lists them); `whole` reads its function
+    /// bodies as written (an outline blanks them).
+    pub(crate) fn with_impl<R>(
+        &self,
+        loc: &ModLoc,
+        idx: usize,
+        whole: bool,
+        cb: impl FnOnce(&syn::ItemImpl) -> R,
+    ) -> Option<R> {
+        let src = if whole {
+            self.parsed_whole(loc.file)?
+        } else {
+            self.parsed(loc.file)?
+        };
+        let items = items_at(&src.ast, &loc.inline)?;
+        match impl_blocks(items).nth(idx)? {
+            syn::Item::Impl(imp) => Some(cb(imp)),
+            _ => None,
+        }
     }
 
     /// Calls `cb` with the item named by `r`.

@@ -12,6 +12,7 @@ use syn::visit::{self, Visit};
 
 use super::index::{Def, Index, ModLoc, walk_modules};
 use crate::scan::Prefilter;
+use crate::workspace::Workspace;
 
 /// The port the server listens on, and where the code says so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,7 +30,7 @@ pub struct Listen {
 /// How deep consts are followed.
 const MAX_DEPTH: usize = 4;
 
-pub(crate) fn listen(ix: &Index, rocket: bool) -> Option<Listen> {
+pub(crate) fn listen(ix: &Index, ws: &Workspace, rocket: bool) -> Option<Listen> {
     let filter = Prefilter::new(&["bind(", "SocketAddr", "bind_rustls", "bind_openssl"]);
     let mut found: Vec<Listen> = Vec::new();
     for file in ix.matching(&filter) {
@@ -113,45 +114,45 @@ pub(crate) fn listen(ix: &Index, rocket: bool) -> Option<Listen> {
     if let Some(first) = found.into_iter().next() {
         return Some(first);
     }
-    rocket.then(|| rocket_port(ix))
+    rocket.then(|| rocket_port(ws))
 }
 
-/// Rocket: `port` in `Rocket.toml` at the workspace root, else its
+/// Rocket: `port` in a `Rocket.toml` at the workspace root or beside a
+/// package's manifest (read through the workspace's jail), else its
 /// documented default.
-fn rocket_port(ix: &Index) -> Listen {
-    let root = ix.crates.first().map(|c| {
-        let mut p = c.src_dir.clone();
-        p.pop();
-        p
-    });
-    for dir in root.iter() {
-        let mut d = Some(dir.as_path());
-        while let Some(cur) = d {
-            let toml_path = cur.join("Rocket.toml");
-            if let Ok(text) = std::fs::read_to_string(&toml_path)
-                && let Ok(v) = text.parse::<toml::Table>()
+fn rocket_port(ws: &Workspace) -> Listen {
+    let mut dirs = vec![ws.root.clone()];
+    dirs.extend(ws.packages.iter().map(|p| p.root().to_owned()));
+    dirs.dedup();
+    for dir in dirs {
+        let path = dir.join("Rocket.toml");
+        let Ok(text) = ws
+            .jail
+            .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+        else {
+            continue;
+        };
+        let Ok(v) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        for profile in ["default", "debug", "release", "global"] {
+            if let Some(port) = v
+                .get(profile)
+                .and_then(|p| p.get("port"))
+                .and_then(toml::Value::as_integer)
+                .and_then(|p| u16::try_from(p).ok())
             {
-                for profile in ["default", "debug", "release", "global"] {
-                    if let Some(port) = v
-                        .get(profile)
-                        .and_then(|p| p.get("port"))
-                        .and_then(toml::Value::as_integer)
-                        .and_then(|p| u16::try_from(p).ok())
-                    {
-                        return Listen {
-                            port: Some(port),
-                            what: format!("[{profile}] port = {port}"),
-                            file: "Rocket.toml".into(),
-                            line: text
-                                .lines()
-                                .position(|l| l.trim_start().starts_with("port"))
-                                .map_or(1, |i| i + 1),
-                            note: "read from Rocket.toml (`ROCKET_PORT` overrides it)".into(),
-                        };
-                    }
-                }
+                return Listen {
+                    port: Some(port),
+                    what: format!("[{profile}] port = {port}"),
+                    file: ws.relative(&path),
+                    line: text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("port"))
+                        .map_or(1, |i| i + 1),
+                    note: "read from Rocket.toml (`ROCKET_PORT` overrides it)".into(),
+                };
             }
-            d = cur.parent().filter(|p| p.starts_with(dir));
         }
     }
     Listen {

@@ -485,7 +485,7 @@ fn extract_here(ws: &Workspace, files: &Files) -> RouteSet {
     let listen = if endpoints.is_empty() {
         None
     } else {
-        listen::listen(&ix, rocket)
+        listen::listen(&ix, ws, rocket)
     };
     RouteSet {
         endpoints,
@@ -644,75 +644,61 @@ fn endpoint_of(
         path,
     };
     let names = path_params(&e.path);
-    let Some(f) = &raw.handler.fn_ref else {
-        e.params = types::path_params(sg, &names, None, &[], &ix.file_loc(raw.site.file));
-        e.auth = acx.of(&access::Handler {
-            method: &e.method,
-            path: &e.path,
-            loc: None,
-            sig: None,
-            body: None,
-            layers: &raw.layers,
-        });
+    let data = raw.data.clone();
+    let found = raw.handler.fn_ref.as_ref().and_then(|f| {
+        ix.with_fn(f, |view, _src| {
+            let mut ids = attrs::implements(view.attrs);
+            for id in attrs::implements(view.impl_attrs) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let (line, _) = crate::scan::line_col(view.sig.ident.span());
+            let span = syn::spanned::Spanned::span(view.sig).byte_range().start
+                ..syn::spanned::Spanned::span(view.block).byte_range().end;
+            (f, ids, line, view.sig.clone(), span)
+        })
+    });
+    e.auth = acx.of(&access::Handler {
+        method: &e.method,
+        path: &e.path,
+        code: found.as_ref().map(|(f, _, _, sig, span)| access::Code {
+            loc: &f.loc,
+            sig,
+            span: span.clone(),
+        }),
+        layers: &raw.layers,
+    });
+    let Some((f, ids, line, sig, _)) = found else {
+        let loc = raw
+            .handler
+            .fn_ref
+            .as_ref()
+            .map_or_else(|| ix.file_loc(raw.site.file), |f| f.loc.clone());
+        e.params = types::path_params(sg, &names, None, &[], &loc);
         return e;
     };
-    let data = raw.data.clone();
-    let found = ix.with_fn(f, |view, _src| {
-        let mut ids = attrs::implements(view.attrs);
-        for id in attrs::implements(view.impl_attrs) {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        let (line, _) = crate::scan::line_col(view.sig.ident.span());
-        let sig = view.sig.clone();
-        let body = syn::spanned::Spanned::span(view.sig).byte_range().start
-            ..syn::spanned::Spanned::span(view.block).byte_range().end;
-        (ids, line, sig, body)
+    e.errors = ecx.of(f);
+    e.implements = ids;
+    e.handler_location = Some(Location {
+        file: ix.rel(f.loc.file).to_string(),
+        line,
     });
-    if let Some((ids, line, sig, body)) = found {
-        e.errors = ecx.of(f);
-        e.auth = acx.of(&access::Handler {
-            method: &e.method,
-            path: &e.path,
-            loc: Some(&f.loc),
-            sig: Some(&sig),
-            body: Some((f.loc.file, body)),
-            layers: &raw.layers,
-        });
-        e.implements = ids;
-        e.handler_location = Some(Location {
-            file: ix.rel(f.loc.file).to_string(),
-            line,
-        });
-        let st = types::sig_types(sg, &sig, &f.loc, data.as_deref());
-        e.params = types::path_params(sg, &names, st.path_type.as_ref(), &st.args, &f.loc);
-        e.request = st.request;
-        e.query = st.query;
-        e.response = st.response;
-        e.extractors = st.extractors;
-        if raw.fw == Framework::Rocket {
-            // Rocket's path parameters are arguments too, not extractors.
-            let params: HashSet<&str> = names.iter().map(String::as_str).collect();
-            e.extractors = st
-                .args
-                .iter()
-                .filter(|(n, _)| {
-                    !params.contains(n.as_str()) && data.as_deref() != Some(n.as_str())
-                })
-                .map(|(_, t)| schema::type_text(t))
-                .collect();
-        }
-    } else {
-        e.params = types::path_params(sg, &names, None, &[], &f.loc);
-        e.auth = acx.of(&access::Handler {
-            method: &e.method,
-            path: &e.path,
-            loc: None,
-            sig: None,
-            body: None,
-            layers: &raw.layers,
-        });
+    let st = types::sig_types(sg, &sig, &f.loc, data.as_deref());
+    e.params = types::path_params(sg, &names, st.path_type.as_ref(), &st.args, &f.loc);
+    e.request = st.request;
+    e.query = st.query;
+    e.response = st.response;
+    e.extractors = st.extractors;
+    if raw.fw == Framework::Rocket {
+        // Rocket's path parameters are arguments too, not extractors.
+        let params: HashSet<&str> = names.iter().map(String::as_str).collect();
+        e.extractors = st
+            .args
+            .iter()
+            .filter(|(n, _)| !params.contains(n.as_str()) && data.as_deref() != Some(n.as_str()))
+            .map(|(_, t)| schema::type_text(t))
+            .collect();
     }
     e
 }

@@ -89,6 +89,15 @@ pub(crate) fn line_col(span: proc_macro2::Span) -> (usize, usize) {
     (start.line.max(1), start.column + 1)
 }
 
+/// Whether `code` names `name` as a whole identifier (`Error` in
+/// `Result<T, Error>`, not in `ErrorKind`).
+pub(crate) fn mentions_ident(code: &str, name: &str) -> bool {
+    code.match_indices(name).any(|(i, _)| {
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !ident(code[..i].chars().next_back()) && !ident(code[i + name.len()..].chars().next())
+    })
+}
+
 /// The source text a span covers, if it lies inside `text`.
 pub(crate) fn span_text(text: &str, span: proc_macro2::Span) -> Option<String> {
     let r = span.byte_range();

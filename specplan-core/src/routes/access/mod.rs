@@ -25,8 +25,13 @@ use std::rc::Rc;
 use serde::Serialize;
 use syn::spanned::Spanned;
 
+mod exempt;
+mod words;
+
 use super::eval::Layer;
-use super::index::{Def, Index, ItemRef, ModLoc, impl_blocks, items_at, walk_modules};
+use super::index::{Def, Index, ItemRef, ModLoc};
+use exempt::{Exempt, exempt_matches};
+use words::*;
 
 /// Whether an endpoint needs a caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -84,38 +89,6 @@ pub enum Credential {
     Session,
 }
 
-/// What a piece of code reads: the `Authorization` header, a named API key
-/// header, or a session; `None` when it says none of these.
-fn credential_of(code: &str) -> Option<Credential> {
-    if ["uthorization", "UTHORIZATION", "Bearer", "bearer"]
-        .iter()
-        .any(|w| code.contains(w))
-    {
-        return Some(Credential::Authorization);
-    }
-    // `headers.get("x-api-key")`: the literal that names the header.
-    let mut rest = code;
-    while let Some(i) = rest.find('"') {
-        let after = &rest[i + 1..];
-        let Some(end) = after.find('"') else { break };
-        let lit = &after[..end];
-        let l = lit.to_ascii_lowercase();
-        if (l.contains("api-key") || l.contains("api_key") || l.contains("apikey"))
-            && lit.len() < 40
-            && lit
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Some(Credential::Header(lit.to_string()));
-        }
-        rest = &after[end + 1..];
-    }
-    ["session", "Session", "cookie", "Cookie", "get_private("]
-        .iter()
-        .any(|w| code.contains(w))
-        .then_some(Credential::Session)
-}
-
 /// An endpoint's access and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Auth {
@@ -163,202 +136,6 @@ impl Auth {
     }
 }
 
-/// Traits whose implementors a handler takes as arguments.
-const EXTRACTOR_TRAITS: &[&str] = &[
-    "FromRequest",
-    "FromRequestParts",
-    "OptionalFromRequestParts",
-    "OptionalFromRequest",
-];
-
-/// Words in an extractor's implementation that mean it reads a credential.
-const CREDENTIAL_WORDS: &[&str] = &[
-    "uthorization",
-    "UTHORIZATION",
-    "Bearer",
-    "bearer",
-    "jwt",
-    "Jwt",
-    "JWT",
-    "token",
-    "Token",
-    "session",
-    "Session",
-    "api_key",
-    "apikey",
-    "api-key",
-    "Api-Key",
-    "API-KEY",
-    "get_private(",
-    "claims",
-    "Claims",
-    "credential",
-    "Credential",
-];
-
-/// The stricter set for middleware and handler bodies, where "token" and
-/// "session" also name CSRF tokens, database sessions and the like.
-const HEADER_WORDS: &[&str] = &[
-    "uthorization",
-    "UTHORIZATION",
-    "Bearer",
-    "bearer",
-    "jwt",
-    "Jwt",
-    "JWT",
-    "api_key",
-    "api-key",
-    "Api-Key",
-    "API-KEY",
-    "get_private(",
-    "claims",
-    "Claims",
-];
-
-/// Whether code reads a credential: a line naming the `Authorization`
-/// header, a bearer token, a JWT or an API key, that is not a CORS
-/// configuration listing the headers a browser may send
-/// (`.allowed_headers(vec![header::AUTHORIZATION])`).
-fn reads_credential(code: &str) -> bool {
-    code.lines().any(|line| {
-        let l = line.to_ascii_lowercase();
-        HEADER_WORDS.iter().any(|w| line.contains(w))
-            && !l.contains("allow")
-            && !l.contains("expose")
-            && !l.contains("cors")
-            && !l.trim_start().starts_with("//")
-    })
-}
-
-/// A credential word as a reader knows it (`uthorization` matched
-/// `Authorization`).
-fn shown(w: &str) -> &str {
-    match w {
-        "uthorization" => "Authorization",
-        "UTHORIZATION" => "AUTHORIZATION",
-        w => w.trim_end_matches('('),
-    }
-}
-
-/// Whether code can turn a request away: it returns an error, a rocket
-/// failure or forward, or answers 401 / 403.
-fn can_reject(code: &str) -> bool {
-    [
-        "Err(",
-        "Error(",
-        "Outcome::Error",
-        "Outcome::Failure",
-        "Outcome::Forward",
-        "Forward(",
-        "err_handler!",
-        "nauthorized",
-        "NAUTHORIZED",
-        "orbidden",
-        "ORBIDDEN",
-        "?;",
-        "?)",
-        "?.",
-        "? ",
-        "?\n",
-        "bail!",
-        "ensure!",
-        "reject",
-    ]
-    .iter()
-    .any(|w| code.contains(w))
-}
-
-/// Whether a handler's body verifies a token itself: a line that decodes,
-/// verifies or validates a token, a JWT or claims.
-fn checks_token(code: &str) -> bool {
-    code.lines().any(|line| {
-        let l = line.to_ascii_lowercase();
-        (l.contains("decode") || l.contains("verify") || l.contains("validate"))
-            && (l.contains("token") || l.contains("jwt") || l.contains("claims"))
-            && !l.trim_start().starts_with("//")
-    })
-}
-
-/// Extractors from crates the tool knows that require a caller.
-const KNOWN_REQUIRED: &[&str] = &["BearerAuth", "BasicAuth", "Identity", "RequireAuth"];
-
-/// Middleware from crates the tool knows that authenticates.
-const KNOWN_MIDDLEWARE: &[&str] = &[
-    "HttpAuthentication",
-    "RequireAuthorizationLayer",
-    "AsyncRequireAuthorizationLayer",
-    "login_required",
-    "permission_required",
-    "predicate_required",
-];
-
-/// Arguments through which a handler reads the request itself.
-const RAW_REQUEST: &[&str] = &[
-    "HttpRequest",
-    "Request",
-    "HeaderMap",
-    "CookieJar",
-    "PrivateCookieJar",
-    "SignedCookieJar",
-    "Cookies",
-    "Session",
-    "ServiceRequest",
-];
-
-/// Words in a const's name that make it a list of routes exempt from
-/// authentication.
-const EXEMPT_WORDS: &[&str] = &[
-    "SKIP",
-    "IGNORE",
-    "EXEMPT",
-    "PUBLIC",
-    "ALLOW",
-    "WHITELIST",
-    "UNAUTH",
-    "ANONYMOUS",
-    "NO_AUTH",
-    "BYPASS",
-    "EXCLUDE",
-    "UNPROTECTED",
-];
-
-/// Whether a name says it authenticates: `AuthUser`, `require_auth`,
-/// `JwtMiddleware`, not `author` or `authors`.
-pub(crate) fn name_says_auth(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    let auth = l.match_indices("auth").any(|(i, _)| {
-        let rest = &l[i..];
-        !rest.starts_with("author") || rest.starts_with("authori")
-    });
-    auth || l.contains("jwt")
-        || l.contains("bearer")
-        || l.contains("login_required")
-        || l.contains("require_login")
-        || l.contains("require_user")
-        || l.contains("logged_in")
-        || l.contains("loggedin")
-        || l.contains("current_user")
-        || l.contains("currentuser")
-}
-
-/// Whether a request-scoped value a middleware sets (`ReqData<T>`,
-/// `Extension<T>`) is the caller: `UserId`, `Claims`, `CurrentUser`.
-fn caller_type(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    name_says_auth(name)
-        || [
-            "user",
-            "claims",
-            "principal",
-            "identity",
-            "caller",
-            "account",
-            "session",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
-}
-
 /// An authenticating extractor or middleware the tool found.
 #[derive(Debug, Clone)]
 struct Found {
@@ -379,18 +156,6 @@ enum Extracted {
     /// Reads a credential but never rejects a request (a session
     /// accessor such as `TypedSession`): whoever uses it decides.
     Reader(Found),
-}
-
-/// A route an authenticating middleware lets through.
-#[derive(Debug, Clone)]
-struct Exempt {
-    method: Option<String>,
-    path: String,
-    /// Every path under it (`WhitelistItem::prefix("/readyz")`).
-    prefix: bool,
-    list: String,
-    file: String,
-    line: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -417,14 +182,18 @@ pub(crate) struct AccessCx<'i> {
 pub(crate) struct Handler<'a> {
     pub method: &'a str,
     pub path: &'a str,
-    /// The handler's module, to resolve its argument types.
-    pub loc: Option<&'a ModLoc>,
-    /// Its signature and the file it is in, when it is a function of the
-    /// workspace.
-    pub sig: Option<&'a syn::Signature>,
-    /// The whole function's span, to read its body.
-    pub body: Option<(usize, std::ops::Range<usize>)>,
+    /// Its code, when it is a function of the workspace.
+    pub code: Option<Code<'a>>,
     pub layers: &'a [Rc<Layer>],
+}
+
+/// A handler function of the workspace.
+pub(crate) struct Code<'a> {
+    /// Its module, to resolve its argument types.
+    pub loc: &'a ModLoc,
+    pub sig: &'a syn::Signature,
+    /// The whole function's bytes in its file, to read its body.
+    pub span: std::ops::Range<usize>,
 }
 
 impl<'i> AccessCx<'i> {
@@ -448,7 +217,7 @@ impl<'i> AccessCx<'i> {
         // route, when there is one, says more (its credential).
         let mut set_by_middleware: Option<Found> = None;
         let mut raw = None;
-        if let (Some(sig), Some(loc)) = (h.sig, h.loc) {
+        if let Some(Code { sig, loc, .. }) = &h.code {
             for input in &sig.inputs {
                 let syn::FnArg::Typed(pt) = input else {
                     continue;
@@ -546,8 +315,10 @@ impl<'i> AccessCx<'i> {
                 credential: None,
             };
         }
-        if let Some((file, range)) = h.body.clone()
-            && let Some(text) = self.ix.text(file)
+        if let Some(Code {
+            loc, span: range, ..
+        }) = &h.code
+            && let Some(text) = self.ix.text(loc.file)
             && let Some(body) = text.get(range.clone())
         {
             let line = text[..range.start].matches('\n').count() + 1;
@@ -576,7 +347,7 @@ impl<'i> AccessCx<'i> {
                     access: Access::Unknown,
                     evidence: vec![Evidence {
                         what,
-                        file: self.ix.rel(file).to_string(),
+                        file: self.ix.rel(loc.file).to_string(),
                         line,
                     }],
                     by: None,
@@ -757,25 +528,22 @@ impl<'i> AccessCx<'i> {
             .ix
             .impls_of(item.loc.krate, &item.name, Some(item.loc.file));
         for (loc, idx) in impls.iter() {
-            let Some(src) = self.ix.parsed(loc.file) else {
-                continue;
-            };
-            let Some(items) = items_at(&src.ast, &loc.inline) else {
-                continue;
-            };
-            let Some(syn::Item::Impl(imp)) = impl_blocks(items).nth(*idx) else {
-                continue;
-            };
-            let Some((tr, _)) = &imp.trait_ else {
-                continue;
-            };
-            let Some(trait_name) = tr.segments.last().map(|s| s.ident.to_string()) else {
+            // The trait it implements and where the block is.
+            let Some((trait_name, span)) = self
+                .ix
+                .with_impl(loc, *idx, false, |imp| {
+                    let (tr, _) = imp.trait_.as_ref()?;
+                    let name = tr.segments.last()?.ident.to_string();
+                    Some((name, imp.span()))
+                })
+                .flatten()
+            else {
                 continue;
             };
             if !EXTRACTOR_TRAITS.contains(&trait_name.as_str()) {
                 continue;
             }
-            let line = crate::scan::line_col(imp.span()).0;
+            let line = crate::scan::line_col(span).0;
             let evidence = |why: String| Evidence {
                 what: format!("extractor `{}`: {why}", item.name),
                 file: self.ix.rel(loc.file).to_string(),
@@ -784,11 +552,11 @@ impl<'i> AccessCx<'i> {
             let Some(text) = self.ix.text(loc.file) else {
                 continue;
             };
-            let Some(body) = text.get(imp.span().byte_range()) else {
+            let Some(body) = text.get(span.byte_range()) else {
                 continue;
             };
             let optional_impl = trait_name.starts_with("Optional");
-            if let Some(w) = CREDENTIAL_WORDS.iter().find(|w| body.contains(**w)) {
+            if let Some(w) = credential_word(body) {
                 let f = Found {
                     set_by_middleware: false,
                     credential: credential_of(body),
@@ -1038,212 +806,6 @@ impl<'i> AccessCx<'i> {
         }
         None
     }
-
-    /// Literal lists of exempt routes in a middleware's file:
-    /// `const SKIP_AUTH_ROUTES: [SkipAuthRoute; 6] = [SkipAuthRoute { path:
-    /// "/api/tags", method: Method::GET }, …]`, `static PUBLIC: &[&str] =
-    /// &["/health"]`.
-    fn exemptions(&self, file: usize) -> Vec<Exempt> {
-        let Some(src) = self.ix.parsed(file) else {
-            return Vec::new();
-        };
-        let rel = self.ix.rel(file).to_string();
-        let mut out = Vec::new();
-        walk_modules(&src.ast.items, &mut Vec::new(), &mut |_, items| {
-            for item in items {
-                let (ident, expr) = match item {
-                    syn::Item::Const(c) => (&c.ident, &*c.expr),
-                    syn::Item::Static(s) => (&s.ident, &*s.expr),
-                    _ => continue,
-                };
-                let name = ident.to_string();
-                let upper = name.to_ascii_uppercase();
-                if !EXEMPT_WORDS.iter().any(|w| upper.contains(w)) {
-                    continue;
-                }
-                for el in elements(expr) {
-                    let mut lits = Lits::default();
-                    syn::visit::Visit::visit_expr(&mut lits, &el);
-                    let Some(path) = lits.paths.first() else {
-                        continue;
-                    };
-                    out.push(Exempt {
-                        method: lits.methods.first().cloned(),
-                        path: path.clone(),
-                        prefix: lits.prefix,
-                        list: name.clone(),
-                        file: rel.clone(),
-                        line: crate::scan::line_col(el.span()).0,
-                    });
-                }
-            }
-        });
-        out
-    }
-
-    /// A list built where the middleware is applied and handed to it:
-    /// `let api_key_whitelist = vec![WhitelistItem::exact("/healthz"), …];
-    /// … .wrap(AuthTransform::new(keys, api_key_whitelist.clone()))`.
-    fn local_exemptions(&self, layer: &Layer) -> Vec<Exempt> {
-        let Some(src) = self.ix.parsed(layer.site.file) else {
-            return Vec::new();
-        };
-        let rel = self.ix.rel(layer.site.file).to_string();
-        struct Lets<'a> {
-            layer: &'a Layer,
-            rel: &'a str,
-            out: Vec<Exempt>,
-        }
-        impl<'ast> syn::visit::Visit<'ast> for Lets<'_> {
-            fn visit_local(&mut self, l: &'ast syn::Local) {
-                let ident = match &l.pat {
-                    syn::Pat::Ident(i) => Some(&i.ident),
-                    syn::Pat::Type(t) => match &*t.pat {
-                        syn::Pat::Ident(i) => Some(&i.ident),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let (Some(ident), Some(init)) = (ident, &l.init) {
-                    let name = ident.to_string();
-                    let upper = name.to_ascii_uppercase();
-                    if EXEMPT_WORDS.iter().any(|w| upper.contains(w))
-                        && mentions(&self.layer.code, &name)
-                    {
-                        for el in elements(&init.expr) {
-                            let mut lits = Lits::default();
-                            syn::visit::Visit::visit_expr(&mut lits, &el);
-                            let Some(path) = lits.paths.first() else {
-                                continue;
-                            };
-                            self.out.push(Exempt {
-                                method: lits.methods.first().cloned(),
-                                path: path.clone(),
-                                prefix: lits.prefix,
-                                list: name.clone(),
-                                file: self.rel.to_string(),
-                                line: crate::scan::line_col(el.span()).0,
-                            });
-                        }
-                    }
-                }
-                syn::visit::visit_local(self, l);
-            }
-        }
-        let mut v = Lets {
-            layer,
-            rel: &rel,
-            out: Vec::new(),
-        };
-        syn::visit::Visit::visit_file(&mut v, &src.ast);
-        v.out
-    }
-}
-
-/// The elements of an array, slice or `vec!` expression (a reference
-/// stripped).
-fn elements(e: &syn::Expr) -> Vec<syn::Expr> {
-    match e {
-        syn::Expr::Reference(r) => elements(&r.expr),
-        syn::Expr::Paren(p) => elements(&p.expr),
-        syn::Expr::Group(g) => elements(&g.expr),
-        syn::Expr::Array(a) => a.elems.iter().cloned().collect(),
-        syn::Expr::Macro(m) if m.mac.path.is_ident("vec") => m
-            .mac
-            .parse_body_with(
-                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
-            )
-            .map(|p| p.into_iter().collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
-/// String literals that look like paths, and HTTP method names, in one
-/// element of an exemption list.
-#[derive(Default)]
-struct Lits {
-    paths: Vec<String>,
-    methods: Vec<String>,
-    /// Named as a prefix (`WhitelistItem::prefix("/readyz")`,
-    /// `starts_with`).
-    prefix: bool,
-}
-
-impl<'ast> syn::visit::Visit<'ast> for Lits {
-    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
-        let v = l.value();
-        if v.starts_with('/') {
-            self.paths.push(v);
-        } else if super::attrs::METHODS.contains(&v.to_ascii_lowercase().as_str()) {
-            self.methods.push(v.to_ascii_uppercase());
-        }
-    }
-
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        if m.method.to_string().contains("prefix") || m.method == "starts_with" {
-            self.prefix = true;
-        }
-        syn::visit::visit_expr_method_call(self, m);
-    }
-
-    fn visit_path(&mut self, p: &'ast syn::Path) {
-        if let Some(last) = p.segments.last() {
-            let name = last.ident.to_string();
-            if name.contains("prefix") || name == "starts_with" {
-                self.prefix = true;
-            }
-            if super::attrs::METHODS.contains(&name.to_ascii_lowercase().as_str()) {
-                self.methods.push(name.to_ascii_uppercase());
-            }
-        }
-        syn::visit::visit_path(self, p);
-    }
-}
-
-/// Whether an exempt route covers an endpoint: same method (or any), and
-/// the same path segment by segment, a parameter (`{x}`, `:x`, `<x>`, `*`)
-/// on either side matching any segment; a trailing `*` matches the rest.
-fn exempt_matches(x: &Exempt, method: &str, path: &str) -> bool {
-    if let Some(m) = &x.method
-        && !m.eq_ignore_ascii_case(method)
-    {
-        return false;
-    }
-    let a: Vec<&str> = x.path.trim_end_matches('/').split('/').collect();
-    let b: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    let param = |s: &str| {
-        (s.starts_with('{') && s.ends_with('}'))
-            || s.starts_with(':')
-            || (s.starts_with('<') && s.ends_with('>'))
-            || s == "*"
-    };
-    if x.prefix {
-        return b.len() >= a.len()
-            && a.iter()
-                .zip(&b)
-                .all(|(p, q)| p == q || param(p) || param(q));
-    }
-    if a.last().is_some_and(|s| *s == "*" || *s == "**") && b.len() >= a.len() - 1 {
-        return a[..a.len() - 1]
-            .iter()
-            .zip(&b)
-            .all(|(p, q)| p == q || param(p) || param(q));
-    }
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|(p, q)| p == q || param(p) || param(q))
-}
-
-/// Whether code names an identifier (a whole word).
-fn mentions(code: &str, name: &str) -> bool {
-    code.match_indices(name).any(|(i, _)| {
-        let before = code[..i].chars().next_back();
-        let after = code[i + name.len()..].chars().next();
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        !word(before) && !word(after)
-    })
 }
 
 fn strip(ty: &syn::Type) -> &syn::Type {
@@ -1262,79 +824,5 @@ fn first_type_arg(seg: &syn::PathSegment) -> Option<&syn::Type> {
             _ => None,
         }),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_that_say_auth() {
-        for n in [
-            "AuthUser",
-            "require_auth",
-            "JwtMiddleware",
-            "Authentication",
-            "authorize",
-            "CurrentUser",
-            "MaybeAuthUser",
-        ] {
-            assert!(name_says_auth(n), "{n}");
-        }
-        for n in [
-            "author",
-            "ArticleAuthor",
-            "list_authors",
-            "Pagination",
-            "DbConn",
-            "Host",
-        ] {
-            assert!(!name_says_auth(n), "{n}");
-        }
-    }
-
-    fn x(method: Option<&str>, path: &str) -> Exempt {
-        Exempt {
-            method: method.map(String::from),
-            path: path.into(),
-            prefix: false,
-            list: "SKIP".into(),
-            file: "m.rs".into(),
-            line: 1,
-        }
-    }
-
-    #[test]
-    fn exemptions_match_by_segment() {
-        assert!(exempt_matches(
-            &x(Some("GET"), "/api/tags"),
-            "GET",
-            "/api/tags"
-        ));
-        assert!(!exempt_matches(
-            &x(Some("GET"), "/api/tags"),
-            "POST",
-            "/api/tags"
-        ));
-        assert!(!exempt_matches(
-            &x(Some("GET"), "/api/tags"),
-            "GET",
-            "/api/tags/x"
-        ));
-        assert!(exempt_matches(
-            &x(Some("GET"), "/api/articles/{slug}"),
-            "GET",
-            "/api/articles/{id}"
-        ));
-        assert!(exempt_matches(
-            &x(Some("GET"), "/api/articles/:slug"),
-            "GET",
-            "/api/articles/{slug}"
-        ));
-        assert!(exempt_matches(&x(None, "/public/*"), "PUT", "/public/a/b"));
-        assert!(!exempt_matches(&x(None, "/public/*"), "PUT", "/private/a"));
-        // `ANY` is not exempted by a list naming one method.
-        assert!(!exempt_matches(&x(Some("GET"), "/x"), "ANY", "/x"));
     }
 }
