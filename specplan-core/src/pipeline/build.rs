@@ -52,10 +52,14 @@ fn error_lines(e: &Endpoint) -> Vec<String> {
         errors.push("`4xx`: the body does not parse or fails validation".into());
     }
     if e.errors.is_empty() {
-        if !e.params.is_empty() {
-            errors.push("`404 Not Found`: no such resource".into());
+        // A handler returning a plain success (`&'static str`,
+        // `Json<T>`) answers no error of its own.
+        if e.fallible {
+            if !e.params.is_empty() {
+                errors.push("`404 Not Found`: no such resource".into());
+            }
+            errors.push("`5xx`: a backing service failed".into());
         }
-        errors.push("`5xx`: a backing service failed".into());
         return errors;
     }
     for c in &e.errors {

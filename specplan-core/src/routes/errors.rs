@@ -372,6 +372,30 @@ impl<'i> ErrorCx<'i> {
     }
 }
 
+/// Whether a handler's return type can carry an error: `Result`, `Option`,
+/// `impl Trait`, a type of the workspace or anything else not known to be
+/// a plain success (`&'static str`, `String`, `Json<T>`, `Html<T>`,
+/// `StatusCode`, `()`).
+pub(crate) fn fallible(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let ty = match &**ty {
+        syn::Type::Reference(r) => &*r.elem,
+        t => t,
+    };
+    match ty {
+        syn::Type::Tuple(t) => !t.elems.is_empty(),
+        syn::Type::Path(p) => !p.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "str" | "String" | "Json" | "Html" | "StatusCode" | "Value" | "Bytes" | "NoContent"
+            )
+        }),
+        _ => true,
+    }
+}
+
 /// The error type path of a `Result<T, E>` return type.
 fn error_arg(ty: &syn::Type) -> Option<Vec<String>> {
     let syn::Type::Path(p) = ty else { return None };

@@ -334,6 +334,7 @@ fn fields(
                     "the tool does not read how GraphQL fields authenticate (guards, context data)",
                 ),
                 errors: Vec::new(),
+                fallible: true,
             });
         }
     }

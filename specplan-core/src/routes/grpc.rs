@@ -401,6 +401,7 @@ pub(crate) fn endpoints(ix: &Index, ws: &Workspace, files: &Files) -> Vec<Endpoi
                     extractors: Vec::new(),
                     auth: super::Auth::unknown("the tool does not read how gRPC services authenticate (interceptors, metadata)"),
                     errors: Vec::new(),
+ fallible: true,
                 });
             }
         }

@@ -187,6 +187,15 @@ pub struct Endpoint {
     pub auth: Auth,
     /// The errors its handler can answer with, each where it is produced.
     pub errors: Vec<ErrorCase>,
+    /// False when the handler's return type cannot carry an error
+    /// (`&'static str`, `Json<T>`, `StatusCode`): it answers no error of its
+    /// own.
+    #[serde(skip_serializing_if = "is_true")]
+    pub fallible: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl Endpoint {
@@ -641,6 +650,7 @@ fn endpoint_of(
         extractors: Vec::new(),
         auth: Auth::unknown(""),
         errors: Vec::new(),
+        fallible: true,
         path,
     };
     let names = path_params(&e.path);
@@ -679,6 +689,7 @@ fn endpoint_of(
         return e;
     };
     e.errors = ecx.of(f);
+    e.fallible = errors::fallible(&sig.output);
     e.implements = ids;
     e.handler_location = Some(Location {
         file: ix.rel(f.loc.file).to_string(),
