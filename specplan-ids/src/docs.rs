@@ -64,9 +64,26 @@ pub struct DocumentDefinitions {
     pub misplaced: Vec<LocalDefinition>,
 }
 
+/// How much of each definition is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Detail {
+    /// Everything: titles and anchors too.
+    Full,
+    /// Which IDs are defined, where and in what form: titles and anchors
+    /// are left empty (the build-time check under rustc, which needs no
+    /// more, reads every document of the workspace unoptimised).
+    Ids,
+}
+
 /// Reads the definitions of one document's Markdown. `doc` says which kinds
 /// it defines; any other kind in definition position goes to `misplaced`.
 pub fn definitions_in(markdown: &str, doc: DocKind) -> DocumentDefinitions {
+    definitions_with(markdown, doc, Detail::Full)
+}
+
+/// [`definitions_in`], reading only what `detail` asks for.
+pub fn definitions_with(markdown: &str, doc: DocKind, detail: Detail) -> DocumentDefinitions {
+    let full = detail == Detail::Full;
     let lines = LineIndex::new(markdown);
     let mut out = DocumentDefinitions::default();
     let mut slugs: BTreeMap<String, usize> = BTreeMap::new();
@@ -118,10 +135,14 @@ pub fn definitions_in(markdown: &str, doc: DocKind) -> DocumentDefinitions {
             Event::Start(Tag::Heading { .. }) => heading = Some((String::new(), range.start)),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((text, start)) = heading.take() {
-                    let anchor = unique_slug(&mut slugs, &text);
-                    section_anchor = anchor.clone();
-                    let title = title_after_id(&text);
-                    record(&text, start, Form::Heading, title, anchor);
+                    if full {
+                        let anchor = unique_slug(&mut slugs, &text);
+                        section_anchor = anchor.clone();
+                        let title = title_after_id(&text);
+                        record(&text, start, Form::Heading, title, anchor);
+                    } else {
+                        record(&text, start, Form::Heading, String::new(), String::new());
+                    }
                 }
             }
             Event::Start(Tag::TableHead) => cells.clear(),
@@ -133,10 +154,10 @@ pub fn definitions_in(markdown: &str, doc: DocKind) -> DocumentDefinitions {
             Event::Start(Tag::TableRow) => cells.clear(),
             Event::End(TagEnd::TableRow) => {
                 if id_table && let Some((first, offset)) = cells.first() {
-                    let title = cells
-                        .get(1)
-                        .map(|(t, _)| t.trim().to_string())
-                        .unwrap_or_default();
+                    let title = match cells.get(1) {
+                        Some((t, _)) if full => t.trim().to_string(),
+                        _ => String::new(),
+                    };
                     record(
                         first,
                         *offset,
@@ -257,6 +278,11 @@ const MAX_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
 impl Docs {
     /// Reads the definitions of every domain's three defining documents.
     pub fn read(project: &Project) -> Result<Docs, DocsError> {
+        Docs::read_with(project, Detail::Full)
+    }
+
+    /// [`Docs::read`], reading only what `detail` asks for.
+    pub fn read_with(project: &Project, detail: Detail) -> Result<Docs, DocsError> {
         let mut docs = Docs {
             domains: project.domains(),
             ..Docs::default()
@@ -284,7 +310,7 @@ impl Docs {
                     }
                 };
                 let rel_path = project.relative(&path);
-                let found = definitions_in(&text, kind);
+                let found = definitions_with(&text, kind, detail);
                 for d in found.definitions {
                     docs.definitions
                         .entry(d.id.clone())
@@ -345,6 +371,29 @@ pub fn doc_kind_of(path: &Path) -> Option<DocKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ids_detail_finds_what_full_finds() {
+        let md = "# Reqs\n\n### FR-AUTH-01: Sign in\n\n| ID | Title |\n|----|-------|\n| FR-AUTH-02 | Sign out |\n\n```\n### FR-AUTH-03: in a fence\n```\n\n### fr-auth-4 bad\n### US-AUTH-01: misplaced\n";
+        let full = definitions_in(md, DocKind::Requirements);
+        let ids = definitions_with(md, DocKind::Requirements, Detail::Ids);
+        let strip = |d: &DocumentDefinitions| -> Vec<(String, usize, usize)> {
+            d.definitions
+                .iter()
+                .chain(&d.misplaced)
+                .map(|x| (x.id.to_string(), x.line, x.column))
+                .collect()
+        };
+        assert_eq!(strip(&full), strip(&ids));
+        assert_eq!(full.malformed, ids.malformed);
+        assert_eq!(strip(&full).len(), 3);
+        assert_eq!(full.definitions[0].title, "Sign in");
+        assert!(
+            ids.definitions
+                .iter()
+                .all(|d| d.title.is_empty() && d.anchor.is_empty())
+        );
+    }
+
     use super::*;
 
     const REQUIREMENTS: &str = "\

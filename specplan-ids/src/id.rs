@@ -129,7 +129,12 @@ pub struct Id {
 impl Id {
     /// Parses an ID, exactly: no surrounding spaces, case-sensitive.
     pub fn parse(s: &str) -> Result<Id, IdError> {
-        parse(s)
+        // Nearly every ID read is well-formed: that case is read byte by
+        // byte, the full grammar (and its diagnostics) only for the rest.
+        match canonical(s) {
+            Some(id) => Ok(id),
+            None => parse(s),
+        }
     }
 
     pub fn kind(&self) -> Kind {
@@ -168,16 +173,34 @@ impl FromStr for Id {
 }
 
 impl Ord for Id {
+    /// Kind, domain, the number's value, then the number as written. Plain
+    /// byte comparisons: the build-time check runs it unoptimised for every
+    /// lookup.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.kind
-            .cmp(&other.kind)
-            .then_with(|| self.domain.cmp(&other.domain))
-            .then_with(|| {
-                let a = self.number.trim_start_matches('0');
-                let b = other.number.trim_start_matches('0');
-                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-            })
-            .then_with(|| self.number.cmp(&other.number))
+        /// The digits after the leading zeros.
+        fn significant(number: &str) -> &[u8] {
+            let b = number.as_bytes();
+            let mut i = 0;
+            while i < b.len() && b[i] == b'0' {
+                i += 1;
+            }
+            &b[i..]
+        }
+        if self.kind != other.kind {
+            return self.kind.cmp(&other.kind);
+        }
+        let by_domain = self.domain.as_bytes().cmp(other.domain.as_bytes());
+        if by_domain != Ordering::Equal {
+            return by_domain;
+        }
+        let (a, b) = (significant(&self.number), significant(&other.number));
+        if a.len() != b.len() {
+            return a.len().cmp(&b.len());
+        }
+        match a.cmp(b) {
+            Ordering::Equal => self.number.as_bytes().cmp(other.number.as_bytes()),
+            unequal => unequal,
+        }
     }
 }
 
@@ -314,6 +337,48 @@ impl fmt::Display for IdError {
 
 impl std::error::Error for IdError {}
 
+/// A well-formed ID, read byte by byte: `TAG-DOMAIN-NN` with an exact tag,
+/// a domain of upper-case letters and digits that starts with a letter and
+/// two or more digits. `None` for anything else, which [`parse`] then
+/// reads with its diagnostics; [`parse`] is this function's test oracle.
+fn canonical(s: &str) -> Option<Id> {
+    let b = s.as_bytes();
+    let (kind, tag) = match b {
+        [b'F', b'R', b'-', ..] => (Kind::Fr, 2),
+        [b'N', b'F', b'R', b'-', ..] => (Kind::Nfr, 3),
+        [b'U', b'S', b'-', ..] => (Kind::Us, 2),
+        [b'U', b'C', b'-', ..] => (Kind::Uc, 2),
+        _ => return None,
+    };
+    let start = tag + 1;
+    let mut i = start;
+    if !b.get(i)?.is_ascii_uppercase() {
+        return None;
+    }
+    while i < b.len() && (b[i].is_ascii_uppercase() || b[i].is_ascii_digit()) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'-') {
+        return None;
+    }
+    let digits = i + 1;
+    if b.len() - digits < 2 {
+        return None;
+    }
+    let mut j = digits;
+    while j < b.len() {
+        if !b[j].is_ascii_digit() {
+            return None;
+        }
+        j += 1;
+    }
+    Some(Id {
+        kind,
+        domain: s[start..i].to_string(),
+        number: s[digits..].to_string(),
+    })
+}
+
 fn parse(s: &str) -> Result<Id, IdError> {
     let fail = |problems: Vec<Problem>, suggestion: Option<String>| IdError {
         input: s.to_string(),
@@ -440,13 +505,24 @@ fn parse(s: &str) -> Result<Id, IdError> {
 /// `FR-AUTH-01: Sign in`, `fr-auth-1` in `fr-auth-1 — Sign in`. A definition
 /// reader uses it to tell an ID (or a malformed one) from a plain heading.
 pub fn leading_id_word(text: &str) -> Option<&str> {
+    // Byte by byte (every heading and ID-table cell of every document goes
+    // through here, in the build-time check unoptimised); the word is ASCII.
     let text = text.trim_start();
-    let end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .unwrap_or(text.len());
-    let word = text[..end].trim_end_matches('-');
-    let (kind, rest) = word.split_once('-')?;
-    (Kind::from_tag(&kind.to_ascii_uppercase()).is_some() && !rest.is_empty()).then_some(word)
+    let b = text.as_bytes();
+    let mut end = 0;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'-') {
+        end += 1;
+    }
+    while end > 0 && b[end - 1] == b'-' {
+        end -= 1;
+    }
+    let word = &b[..end];
+    let dash = word.iter().position(|&c| c == b'-')?;
+    let kind = &word[..dash];
+    let is_tag = Kind::ALL
+        .iter()
+        .any(|k| kind.eq_ignore_ascii_case(k.tag().as_bytes()));
+    (is_tag && dash + 1 < word.len()).then(|| &text[..end])
 }
 
 #[cfg(test)]
@@ -455,6 +531,61 @@ mod tests {
 
     fn err(s: &str) -> IdError {
         Id::parse(s).unwrap_err()
+    }
+
+    /// The byte-level reader against the full grammar, over strings built
+    /// from the pieces IDs and near-IDs are made of.
+    #[test]
+    fn canonical_agrees_with_the_grammar() {
+        let tags = ["FR", "NFR", "US", "UC", "fr", "Fr", "UX", "", "NFRR"];
+        let domains = [
+            "AUTH", "A2B", "2FA", "auth", "AuTH", "", "A-B", "A_B", "É", "X",
+        ];
+        let numbers = [
+            "01",
+            "1",
+            "001",
+            "0",
+            "",
+            "1a",
+            "99",
+            "12345678901234567890123",
+        ];
+        let mut checked = 0;
+        for tag in tags {
+            for domain in domains {
+                for number in numbers {
+                    for sep in ["-", "--", " -", "—"] {
+                        for tail in ["", " ", "-", ",FR-A-01"] {
+                            let s = format!("{tag}{sep}{domain}{sep}{number}{tail}");
+                            let full = parse(&s).ok();
+                            assert_eq!(canonical(&s), full, "{s:?}");
+                            assert_eq!(Id::parse(&s).ok(), full, "{s:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn order_is_by_kind_domain_then_value() {
+        let mut ids: Vec<Id> = [
+            "US-A-01", "FR-B-02", "FR-A-10", "FR-A-002", "FR-A-02", "NFR-A-01",
+        ]
+        .iter()
+        .map(|s| Id::parse(s).unwrap())
+        .collect();
+        ids.sort();
+        let shown: Vec<String> = ids.iter().map(Id::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "FR-A-002", "FR-A-02", "FR-A-10", "FR-B-02", "NFR-A-01", "US-A-01"
+            ]
+        );
     }
 
     #[test]

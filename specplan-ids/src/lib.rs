@@ -28,8 +28,8 @@ pub use config::{
     workspace_root,
 };
 pub use docs::{
-    Definition, Docs, DocsError, DocumentDefinitions, Form, LocalDefinition, Malformed,
-    definitions_in, doc_kind_of,
+    Definition, Detail, Docs, DocsError, DocumentDefinitions, Form, LocalDefinition, Malformed,
+    definitions_in, definitions_with, doc_kind_of,
 };
 pub use id::{DocKind, Id, IdError, Kind, Problem, leading_id_word};
 pub use slug::github_slug;

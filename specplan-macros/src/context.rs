@@ -8,13 +8,12 @@
 //! against the modification times and sizes of everything it was built
 //! from, and rebuilt when one changed.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use specplan_ids::{Docs, Domain, Project};
+use specplan_ids::{Detail, Docs, Domain, Id, Project};
 
 /// Turns the existence check off when `0`, `false`, `off` or `no`.
 pub const ENV_BUILD_CHECK: &str = "SPECPLAN_BUILD_CHECK";
@@ -57,6 +56,41 @@ pub struct Workspace {
     /// The git work tree that holds the workspace, for links to the
     /// repository's web pages.
     pub git_root: Option<PathBuf>,
+    /// The defined IDs by their text, sorted by it.
+    by_text: Vec<(Box<str>, Id)>,
+}
+
+impl Workspace {
+    pub fn new(
+        project: Project,
+        docs: Docs,
+        tracked: Vec<PathBuf>,
+        git_root: Option<PathBuf>,
+    ) -> Self {
+        let mut by_text: Vec<(Box<str>, Id)> = docs
+            .definitions
+            .keys()
+            .map(|id| (id.to_string().into_boxed_str(), id.clone()))
+            .collect();
+        by_text.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Workspace {
+            domains: docs.domains.clone(),
+            project,
+            docs,
+            tracked,
+            git_root,
+            by_text,
+        }
+    }
+
+    /// The defined ID written `text`, exactly.
+    pub fn lookup(&self, text: &str) -> Option<&Id> {
+        let at = self
+            .by_text
+            .binary_search_by(|(t, _)| t.as_bytes().cmp(text.as_bytes()))
+            .ok()?;
+        Some(&self.by_text[at].1)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -67,8 +101,9 @@ pub enum State {
     Broken(String),
 }
 
-/// The state for the package being compiled.
-pub fn current() -> State {
+/// The state for the package being compiled, its documents read to
+/// `detail` (titles and anchors only where a rustdoc line shows them).
+pub fn current(detail: Detail) -> State {
     if env_off(std::env::var(ENV_BUILD_CHECK).ok().as_deref()) {
         return State::Off(Off::Env);
     }
@@ -81,6 +116,7 @@ pub fn current() -> State {
     cached(Key {
         manifest_dir,
         config,
+        detail,
     })
 }
 
@@ -99,10 +135,11 @@ pub fn first_report() -> bool {
     !REPORTED.swap(true, Ordering::Relaxed)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 struct Key {
     manifest_dir: PathBuf,
     config: Option<PathBuf>,
+    detail: Detail,
 }
 
 struct Entry {
@@ -120,11 +157,31 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((m.modified().ok()?, m.len()))
 }
 
+impl Key {
+    /// Byte equality of the paths: every expansion looks its key up, and
+    /// hashing or comparing paths component by component costs more than
+    /// the rest of an expansion.
+    fn same(&self, other: &Key) -> bool {
+        fn bytes(p: &Path) -> &[u8] {
+            p.as_os_str().as_encoded_bytes()
+        }
+        self.detail == other.detail
+            && bytes(&self.manifest_dir) == bytes(&other.manifest_dir)
+            && self.config.as_deref().map(bytes) == other.config.as_deref().map(bytes)
+    }
+}
+
 fn cached(key: Key) -> State {
-    static CACHE: OnceLock<Mutex<HashMap<Key, Entry>>> = OnceLock::new();
+    // A rustc process compiles one package (one key); a rust-analyzer
+    // proc-macro server a few: a list, most recent first.
+    static CACHE: OnceLock<Mutex<Vec<(Key, Entry)>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(entry) = cache.get_mut(&key) {
+    if let Some(at) = cache.iter().position(|(k, _)| k.same(&key)) {
+        if at != 0 {
+            cache[..=at].rotate_right(1);
+        }
+        let entry = &mut cache[0].1;
         if entry.checked.elapsed() < REVALIDATE_AFTER {
             return entry.state.clone();
         }
@@ -141,13 +198,17 @@ fn cached(key: Key) -> State {
             (p, s)
         })
         .collect();
+    cache.retain(|(k, _)| !k.same(&key));
     cache.insert(
-        key,
-        Entry {
-            state: state.clone(),
-            stamps,
-            checked: Instant::now(),
-        },
+        0,
+        (
+            key,
+            Entry {
+                state: state.clone(),
+                stamps,
+                checked: Instant::now(),
+            },
+        ),
     );
     state
 }
@@ -181,7 +242,7 @@ fn load(key: &Key) -> (State, Vec<PathBuf>) {
     {
         return (State::Off(Off::Rule(level.to_string())), vec![config_path]);
     }
-    let docs = match Docs::read(&project) {
+    let docs = match Docs::read_with(&project, key.detail) {
         Ok(d) => d,
         Err(e) => return (State::Broken(e.to_string()), vec![config_path, e.path]),
     };
@@ -193,19 +254,12 @@ fn load(key: &Key) -> (State, Vec<PathBuf>) {
         .collect();
     tracked.sort();
     tracked.dedup();
-    let domains = docs.domains.clone();
     let git_root = project
         .root
         .ancestors()
         .find(|a| a.join(".git").exists())
         .map(Path::to_path_buf);
-    let ws = Workspace {
-        project,
-        docs,
-        domains,
-        tracked,
-        git_root,
-    };
+    let ws = Workspace::new(project, docs, tracked, git_root);
     (State::Ready(Arc::new(ws)), watched)
 }
 

@@ -57,23 +57,40 @@ pub enum Docs {
     CfgAttr,
 }
 
+#[cfg(test)]
 pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env) -> TokenStream {
+    if unchanged(which, &|| args.to_string(), env) {
+        return item;
+    }
+    full(which, args, item, env)
+}
+
+/// The expansion read in full: every argument, the item where a check
+/// needs it.
+pub fn full(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env) -> TokenStream {
     // The item is read (its attributes, kind and body) only when something
     // depends on it; most expansions return it as it came.
     let original = item;
     let parsed = std::cell::OnceCell::new();
     let item = || parsed.get_or_init(|| Item::parse(original.clone()));
     let mut errors = Vec::new();
-    let ids = args::parse(which, args, &mut errors);
+    let docs = env.docs();
+    // The workspace is read when the first argument is looked up.
+    let looked_up = std::cell::OnceCell::new();
+    let ids = args::parse(which, args, &mut errors, &mut |text| match looked_up
+        .get_or_init(|| env.state())
+    {
+        State::Ready(ws) => ws.lookup(text).cloned(),
+        _ => None,
+    });
     if which == Which::Verifies {
         check_is_test(item(), env, &mut errors);
     }
 
     // Without a well-formed ID there is nothing to look up.
-    let state = if ids.is_empty() {
-        State::Off(Off::Dependency)
-    } else {
-        env.state()
+    let state = match looked_up.into_inner() {
+        Some(state) if !ids.is_empty() => state,
+        _ => State::Off(Off::Dependency),
     };
     let mut resolved: Vec<(&Id, Option<&Definition>)> = Vec::new();
     // The files to track, when the verdict depends on the workspace.
@@ -81,7 +98,12 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
     let mut workspace = None;
     match &state {
         State::Ready(ws) => {
-            for Arg { id, span } in &ids {
+            for Arg { id, span, defined } in &ids {
+                if *defined && docs == Docs::Omit {
+                    // Defined, and no rustdoc line to show its title.
+                    resolved.push((id, None));
+                    continue;
+                }
                 match ws.docs.get(id) {
                     Some(def) => resolved.push((id, Some(def))),
                     None => {
@@ -118,7 +140,6 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
         }
     }
 
-    let docs = env.docs();
     let doc = if resolved.is_empty() || docs == Docs::Omit {
         TokenStream::new()
     } else {
@@ -165,6 +186,84 @@ pub fn expand(which: Which, args: TokenStream, item: TokenStream, env: &dyn Env)
     out.extend(item().emit(doc, inject));
     out.extend(after);
     out
+}
+
+/// The common case, decided from the arguments' text alone: under rustc
+/// (no rustdoc line), with the documents tracked already, an
+/// `#[implements]` whose arguments are plain string literals naming
+/// distinct IDs that the documents define (or, with the check off, that
+/// are well-formed) returns its item as it came. One call across the
+/// compiler's bridge for the whole list, no token walked: a build pays
+/// little more for the attribute than for one that returns its item. Any
+/// other case takes the full path, which also reports what is wrong.
+/// `args` prints the arguments (the compiler's own token stream's printing:
+/// proc-macro2's wrapper around it costs as much again).
+pub fn unchanged(which: Which, args: &dyn Fn() -> String, env: &dyn Env) -> bool {
+    if which != Which::Implements || env.docs() != Docs::Omit || env.tracking_pending() {
+        return false;
+    }
+    let text = args();
+    let Some(values) = plain_literals(&text) else {
+        return false;
+    };
+    let state = env.state();
+    for (i, value) in values.iter().enumerate() {
+        if values[..i].contains(value) {
+            return false;
+        }
+        let fine = match &state {
+            State::Ready(ws) => ws.lookup(value).is_some(),
+            State::Off(_) => Id::parse(value).is_ok(),
+            State::Broken(_) => false,
+        };
+        if !fine {
+            return false;
+        }
+    }
+    !values.is_empty()
+}
+
+/// The values of a comma-separated list of string literals written
+/// without escapes, prefixes or suffixes (`"FR-A-01", "FR-A-02"`), as the
+/// compiler prints the tokens; `None` for anything else.
+fn plain_literals(text: &str) -> Option<Vec<&str>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(out);
+        }
+        if b[i] != b'"' {
+            return None;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && b[end] != b'"' {
+            if b[end] == b'\\' {
+                return None;
+            }
+            end += 1;
+        }
+        if end == b.len() {
+            return None;
+        }
+        out.push(&text[start..end]);
+        i = end + 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(out);
+        }
+        if b[i] != b',' {
+            return None;
+        }
+        i += 1;
+    }
 }
 
 fn check_is_test(item: &Item, env: &dyn Env, errors: &mut Vec<syn::Error>) {
@@ -381,17 +480,28 @@ fn escape_markdown(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::Docs;
     use super::*;
-    use specplan_ids::{Docs, Form, Project};
+    use specplan_ids::Form;
+    use specplan_ids::Project;
+    type IdDocs = specplan_ids::Docs;
 
     struct TestEnv {
         state: State,
         above: Option<Vec<String>>,
+        docs: Docs,
+        pending: bool,
     }
 
     impl Env for TestEnv {
         fn state(&self) -> State {
             self.state.clone()
+        }
+        fn docs(&self) -> super::Docs {
+            self.docs
+        }
+        fn tracking_pending(&self) -> bool {
+            self.pending
         }
         fn attrs_above(&self) -> Option<Vec<String>> {
             self.above.clone()
@@ -408,6 +518,8 @@ mod tests {
         TestEnv {
             state: State::Off(Off::Env),
             above: Some(Vec::new()),
+            docs: Docs::CfgAttr,
+            pending: true,
         }
     }
 
@@ -481,7 +593,7 @@ mod tests {
             source: specplan_ids::ConfigSource::File(PathBuf::from("/ws/specplan.toml")),
             config: Default::default(),
         };
-        let mut docs = Docs::default();
+        let mut docs = IdDocs::default();
         for (id, title) in defs {
             let id = Id::parse(id).unwrap();
             docs.definitions.insert(
@@ -501,13 +613,136 @@ mod tests {
                 }],
             );
         }
-        Workspace {
+        docs.domains = vec![specplan_ids::Domain::new("auth")];
+        Workspace::new(
             project,
             docs,
-            domains: vec![specplan_ids::Domain::new("auth")],
-            tracked: vec![PathBuf::from("/ws/specplan.toml")],
-            git_root: None,
+            vec![PathBuf::from("/ws/specplan.toml")],
+            None,
+        )
+    }
+
+    /// Under rustc (no rustdoc line) a defined ID is found by its text and
+    /// the item comes back as it was; any other way of writing the literal
+    /// is read in full, and an undefined ID is still an error.
+    #[test]
+    fn rustc_looks_ids_up_by_their_text() {
+        let ws = workspace(&[("FR-AUTH-01", "Sign in"), ("FR-AUTH-02", "")]);
+        let env = TestEnv {
+            state: State::Ready(std::sync::Arc::new(ws)),
+            above: Some(Vec::new()),
+            docs: Docs::Omit,
+            pending: true,
+        };
+        let item = "pub fn login() {}";
+        for args in [
+            "\"FR-AUTH-01\"",
+            "\"FR-AUTH-01\", \"FR-AUTH-02\",",
+            "\"FR-\\x41UTH-01\"",
+            "r\"FR-AUTH-01\"",
+            "r#\"FR-AUTH-02\"#",
+        ] {
+            let out = run(Which::Implements, args, item, &env);
+            assert!(!out.contains("compile_error"), "{args}: {out}");
         }
+        for (args, says) in [
+            ("\"FR-AUTH-09\"", "`FR-AUTH-09` is not defined"),
+            ("r\"FR-AUTH-09\"", "`FR-AUTH-09` is not defined"),
+            ("\"FR-AUTH-01\", \"FR-AUTH-01\"", "listed twice"),
+            ("\"fr-auth-01\"", "FR-AUTH-01"),
+            ("\"FR-AUTH-01\"x", "unexpected suffix `x`"),
+            (
+                "b\"FR-AUTH-01\"",
+                "expected a requirement ID as a string literal",
+            ),
+        ] {
+            let out = run(Which::Implements, args, item, &env);
+            assert!(
+                out.contains("compile_error") && out.contains(says),
+                "{args}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_literal_lists() {
+        assert_eq!(plain_literals("\"FR-A-01\""), Some(vec!["FR-A-01"]));
+        assert_eq!(
+            plain_literals(" \"FR-A-01\" , \"NFR-A-02\" ,"),
+            Some(vec!["FR-A-01", "NFR-A-02"])
+        );
+        assert_eq!(plain_literals(""), Some(vec![]));
+        for other in [
+            "\"FR-A-01\"x",
+            "r\"FR-A-01\"",
+            "\"FR-\\x41-01\"",
+            "\"a\",,\"b\"",
+            "\"unclosed",
+            "FR_A_01",
+            "\"a\" \"b\"",
+        ] {
+            assert_eq!(plain_literals(other), None, "{other}");
+        }
+    }
+
+    /// The text-only path returns the item untouched exactly when the full
+    /// path would: the full path is its oracle.
+    #[test]
+    fn unchanged_agrees_with_the_full_path() {
+        let ws = std::sync::Arc::new(workspace(&[("FR-AUTH-01", "Sign in"), ("FR-AUTH-02", "")]));
+        let item = "pub fn login() {}";
+        let states = [
+            State::Ready(ws),
+            State::Off(Off::Env),
+            State::Broken("bad".into()),
+        ];
+        let args = [
+            "\"FR-AUTH-01\"",
+            "\"FR-AUTH-01\", \"FR-AUTH-02\",",
+            "\"FR-AUTH-09\"",
+            "\"FR-AUTH-01\", \"FR-AUTH-01\"",
+            "\"fr-auth-01\"",
+            "\"FR-\\x41UTH-01\"",
+            "",
+        ];
+        let mut fast = 0;
+        for state in states {
+            for a in args {
+                let env = TestEnv {
+                    state: state.clone(),
+                    above: Some(Vec::new()),
+                    docs: Docs::Omit,
+                    pending: false,
+                };
+                let tokens: TokenStream = a.parse().unwrap();
+                let text = || tokens.to_string();
+                let quick = unchanged(Which::Implements, &text, &env);
+                let full = full(
+                    Which::Implements,
+                    tokens.clone(),
+                    item.parse().unwrap(),
+                    &env,
+                )
+                .to_string();
+                if quick {
+                    fast += 1;
+                    assert_eq!(
+                        full,
+                        item.parse::<TokenStream>().unwrap().to_string(),
+                        "{a}"
+                    );
+                }
+                assert!(!unchanged(Which::Verifies, &text, &env));
+                let pending = TestEnv {
+                    pending: true,
+                    ..env
+                };
+                assert!(!unchanged(Which::Implements, &text, &pending));
+            }
+        }
+        // Two lists defined in the workspace, three well-formed with the
+        // check off (the escaped one is read by the full path).
+        assert_eq!(fast, 5);
     }
 
     #[test]

@@ -44,7 +44,10 @@ use which::Which;
 /// ```
 #[proc_macro_attribute]
 pub fn implements(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(Which::Implements, args.into(), item.into(), &Compiler).into()
+    if expand::unchanged(Which::Implements, &|| args.to_string(), &Compiler) {
+        return item;
+    }
+    expand::full(Which::Implements, args.into(), item.into(), &Compiler).into()
 }
 
 /// Marks a test as verifying one or more requirement IDs. On anything but a
@@ -58,7 +61,7 @@ pub fn implements(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn verifies(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(Which::Verifies, args.into(), item.into(), &Compiler).into()
+    expand::full(Which::Verifies, args.into(), item.into(), &Compiler).into()
 }
 
 /// The real environment: the compiler's spans and the process's variables.
@@ -69,7 +72,22 @@ static TRACKED: AtomicBool = AtomicBool::new(false);
 
 impl expand::Env for Compiler {
     fn state(&self) -> context::State {
-        context::current()
+        match expand::Env::docs(self) {
+            // A rustc process compiles one crate, once, with one
+            // environment: its state is read once, with the IDs alone (no
+            // rustdoc line is written), and kept for the process.
+            expand::Docs::Omit => {
+                static RUSTC: OnceLock<context::State> = OnceLock::new();
+                RUSTC
+                    .get_or_init(|| context::current(specplan_ids::Detail::Ids))
+                    .clone()
+            }
+            // rust-analyzer's proc-macro server serves many crates and sees
+            // edits: the environment is read at every expansion.
+            expand::Docs::Plain | expand::Docs::CfgAttr => {
+                context::current(specplan_ids::Detail::Full)
+            }
+        }
     }
 
     fn attrs_above(&self) -> Option<Vec<String>> {
