@@ -150,31 +150,104 @@ fn identity_crate(root: &Path) {
     );
 }
 
+/// Set for the bench binary run by cargo as `RUSTC_WRAPPER`: the file the
+/// compile time of each benchmark crate is appended to.
+const WRAP_LOG: &str = "SPECPLAN_BENCH_WRAP_LOG";
+
+/// As cargo's `RUSTC_WRAPPER` (`<bench> <rustc> <args>…`): runs rustc and,
+/// for a benchmark crate (`--crate-name bench_…`), appends
+/// `<crate> <nanoseconds>` to the log.
+fn wrap(log: &std::ffi::OsStr) -> ! {
+    let mut args = std::env::args_os().skip(1);
+    let rustc = args.next().expect("cargo passes rustc's path");
+    let rest: Vec<std::ffi::OsString> = args.collect();
+    let t = Instant::now();
+    let status = Command::new(rustc)
+        .args(&rest)
+        .status()
+        .expect("rustc runs");
+    let took = t.elapsed();
+    let name = rest
+        .windows(2)
+        .find(|w| w[0] == "--crate-name")
+        .and_then(|w| w[1].to_str());
+    if let Some(name) = name.filter(|n| n.starts_with("bench_")) {
+        use std::io::Write as _;
+        let mut f = std::fs::File::options()
+            .append(true)
+            .create(true)
+            .open(log)
+            .expect("the log opens");
+        writeln!(f, "{name} {}", took.as_nanos()).expect("the log is written");
+    }
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+/// One rebuild: cargo's whole run, the compiler's run for the crate alone,
+/// and a `cargo build` right after that has nothing to do (cargo's own
+/// fixed cost for the crate).
+#[derive(Clone, Copy)]
+struct Timing {
+    cargo: Duration,
+    rustc: Duration,
+    noop: Duration,
+}
+
 /// Touches every source file of the crate and builds it: the time of the
-/// rebuild of that crate alone.
-fn build(dir: &Path, target: &Path) -> Duration {
+/// rebuild of that crate alone, through cargo and of its rustc process.
+fn build(dir: &Path, target: &Path) -> Timing {
+    let log = target.join("rustc-times.log");
+    let _ = std::fs::remove_file(&log);
+    let (cargo, rustc) = cargo_build(dir, target, &log, true);
+    let (noop, _) = cargo_build(dir, target, &log, false);
+    Timing { cargo, rustc, noop }
+}
+
+/// `cargo build` of the crate, after touching its sources when `touch`;
+/// cargo's time and its rustc's for the crate.
+fn cargo_build(dir: &Path, target: &Path, log: &Path, touch: bool) -> (Duration, Duration) {
+    let _ = std::fs::remove_file(log);
+    if !touch {
+        let t = Instant::now();
+        run_cargo(dir, target, log);
+        return (t.elapsed(), Duration::ZERO);
+    }
     let now = std::time::SystemTime::now();
     for e in std::fs::read_dir(dir.join("src")).unwrap().flatten() {
         let f = std::fs::File::options().write(true).open(e.path()).unwrap();
         f.set_modified(now).unwrap();
     }
     let t = Instant::now();
+    run_cargo(dir, target, log);
+    let took = t.elapsed();
+    let logged = std::fs::read_to_string(log).unwrap_or_default();
+    let nanos: u64 = logged
+        .lines()
+        .filter_map(|l| l.split_once(' ')?.1.parse::<u64>().ok())
+        .sum();
+    (took, Duration::from_nanos(nanos))
+}
+
+fn run_cargo(dir: &Path, target: &Path, log: &Path) {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--offline", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .env_remove("SPECPLAN_BUILD_CHECK")
         .env("CARGO_INCREMENTAL", "1")
+        .env(
+            "RUSTC_WRAPPER",
+            std::env::current_exe().expect("the bench's path"),
+        )
+        .env(WRAP_LOG, log)
         .output()
         .expect("cargo runs");
-    let took = t.elapsed();
     assert!(
         out.status.success(),
         "{}: {}",
         dir.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    took
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -183,6 +256,9 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    if let Some(log) = std::env::var_os(WRAP_LOG) {
+        wrap(&log);
+    }
     // `cargo bench` passes `--bench`; nothing else is read from the command line.
     let runs: usize = std::env::var("SPECPLAN_BENCH_RUNS")
         .ok()
@@ -195,59 +271,38 @@ fn main() {
     let root = target_root.join("specplan-macros-bench");
     let target = root.join("target");
     identity_crate(&root);
-    let cases = [
-        Case {
-            name: "plain",
-            macro_dep: None,
-            files: 1,
-            per_file: 1000,
-            body: 2,
-        },
-        Case {
-            name: "identity",
-            macro_dep: Some("identity"),
-            files: 1,
-            per_file: 1000,
-            body: 2,
-        },
-        Case {
-            name: "specplan",
-            macro_dep: Some("specplan"),
-            files: 1,
-            per_file: 1000,
-            body: 2,
-        },
-        Case {
-            name: "spread-plain",
-            macro_dep: None,
-            files: 20,
-            per_file: 250,
-            body: 2,
-        },
-        Case {
-            name: "spread",
-            macro_dep: Some("specplan"),
-            files: 20,
-            per_file: 250,
-            body: 2,
-        },
-        Case {
-            name: "long-plain",
-            macro_dep: None,
-            files: 1,
-            per_file: 1000,
-            body: 15,
-        },
-        Case {
-            name: "long-file",
-            macro_dep: Some("specplan"),
-            files: 1,
-            per_file: 1000,
-            body: 15,
-        },
+    // Three shapes, each built plain, with the identity macro and with
+    // specplan's: the identity build separates what any attribute macro
+    // costs (the compiler hands the item over and parses it back, more for
+    // a longer item) from the macro's own work.
+    let shapes: [(&str, usize, usize, usize); 3] = [
+        ("", 1, 1000, 2),
+        ("spread-", 20, 250, 2),
+        ("long-", 1, 1000, 15),
     ];
+    const NAMES: [[&str; 3]; 3] = [
+        ["plain", "identity", "specplan"],
+        ["spread-plain", "spread-identity", "spread"],
+        ["long-plain", "long-identity", "long-file"],
+    ];
+    let cases: Vec<Case> = shapes
+        .iter()
+        .zip(NAMES)
+        .flat_map(|(&(_, files, per_file, body), names)| {
+            [None, Some("identity"), Some("specplan")]
+                .into_iter()
+                .zip(names)
+                .map(move |(macro_dep, name)| Case {
+                    name,
+                    macro_dep,
+                    files,
+                    per_file,
+                    body,
+                })
+        })
+        .collect();
     let dirs: Vec<PathBuf> = cases.iter().map(|c| generate(&root, c)).collect();
-    let long = std::fs::read_to_string(dirs[6].join("src/lib.rs")).unwrap();
+    let long = std::fs::read_to_string(dirs[8].join("src/lib.rs")).unwrap();
     println!(
         "crates in {}; long-file has {} lines",
         root.display(),
@@ -257,50 +312,76 @@ fn main() {
     for d in &dirs {
         build(d, &target);
     }
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    let mut times: Vec<Vec<Timing>> = vec![Vec::new(); cases.len()];
     for _ in 0..runs {
         for (i, d) in dirs.iter().enumerate() {
             times[i].push(build(d, &target));
         }
     }
-    let medians: Vec<f64> = times.into_iter().map(|t| median(t).as_secs_f64()).collect();
-    println!("\n{runs} runs each, median of touch + `cargo build` (that crate only):");
-    for (c, m) in cases.iter().zip(&medians) {
+    let of = |pick: fn(&Timing) -> Duration| -> Vec<f64> {
+        times
+            .iter()
+            .map(|t| median(t.iter().map(pick).collect()).as_secs_f64())
+            .collect()
+    };
+    let cargo = of(|t| t.cargo);
+    let rustc = of(|t| t.rustc);
+    let noop = of(|t| t.noop);
+    println!(
+        "\n{runs} runs each, medians of touch + `cargo build` (that crate only), and of the crate's rustc alone:"
+    );
+    for (i, c) in cases.iter().enumerate() {
         let annotations = if c.macro_dep.is_some() {
             c.files * c.per_file
         } else {
             0
         };
         println!(
-            "  {:12} {:>8.1} ms  ({} files, {} functions, {annotations} annotations)",
+            "  {:15} cargo {:>6.1} ms  rustc {:>6.1} ms  cargo with nothing to do {:>5.1} ms  ({} files, {} functions, {annotations} annotations)",
             c.name,
-            m * 1e3,
+            cargo[i] * 1e3,
+            rustc[i] * 1e3,
+            noop[i] * 1e3,
             c.files,
             c.files * c.per_file,
         );
     }
-    let per_annotation = |annotated: usize, plain: usize, n: usize| {
-        (medians[annotated] - medians[plain]) / n as f64 * 1e6
-    };
-    println!("\nratios to the same code without attributes:");
-    println!(
-        "  identity macro (the mechanism)      {:.3}x",
-        medians[1] / medians[0]
-    );
-    println!(
-        "  specplan, 1,000 in one file          {:.3}x  ({:.1} µs per annotation; target ≤ 1.05x)",
-        medians[2] / medians[0],
-        per_annotation(2, 0, 1000)
-    );
-    println!(
-        "  specplan, 5,000 over 20 files        {:.3}x  ({:.1} µs per annotation)",
-        medians[4] / medians[3],
-        per_annotation(4, 3, 5000)
-    );
-    println!(
-        "  specplan, 1,000 in a {}-line file {:.3}x  ({:.1} µs per annotation)",
-        long.lines().count(),
-        medians[6] / medians[5],
-        per_annotation(6, 5, 1000)
-    );
+    let long_lines = long.lines().count();
+    let labels = [
+        "1,000 in one file".to_string(),
+        "5,000 over 20 files".to_string(),
+        format!("1,000 in a {long_lines}-line file"),
+    ];
+    for (what, medians) in [
+        (
+            "the crate's rustc (what the attribute costs the compiler)",
+            &rustc,
+        ),
+        (
+            "`cargo build` (with cargo's own fingerprinting, which for these path dependencies walks specplan-macros' and specplan-ids' folders; a crates.io dependency is not walked)",
+            &cargo,
+        ),
+    ] {
+        println!("\n{what}:");
+        println!(
+            "  {:30} {:>9} {:>9} {:>12}  µs per annotation",
+            "annotations", "identity", "specplan", "specplan vs"
+        );
+        println!(
+            "  {:30} {:>9} {:>9} {:>12}  beyond identity",
+            "", "vs plain", "vs plain", "identity"
+        );
+        for (k, label) in labels.iter().enumerate() {
+            let (plain, identity, specplan) =
+                (medians[3 * k], medians[3 * k + 1], medians[3 * k + 2]);
+            let n = shapes[k].1 * shapes[k].2;
+            println!(
+                "  {label:30} {:>8.3}x {:>8.3}x {:>11.3}x  {:.1}",
+                identity / plain,
+                specplan / plain,
+                specplan / identity,
+                (specplan - identity) / n as f64 * 1e6
+            );
+        }
+    }
 }
