@@ -152,7 +152,20 @@ pub fn macro_args(data: &[u8]) {
     };
     for which in [Which::Implements, Which::Verifies] {
         let mut errors = Vec::new();
-        let ok = args::parse(which, tokens.clone(), &mut errors);
+        let ok = args::parse(which, tokens.clone(), &mut errors, &mut |_| None);
+        // Looking IDs up by text (as the build does for defined ones) finds
+        // the same IDs and the same errors as parsing each.
+        let mut known_errors = Vec::new();
+        let known = args::parse(which, tokens.clone(), &mut known_errors, &mut |t| {
+            specplan_ids::Id::parse(t)
+                .ok()
+                .filter(|id| id.domain() == "AUTH")
+        });
+        let ids = |args: &[args::Arg]| -> Vec<String> {
+            args.iter().map(|a| a.id.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&ok), ids(&known), "`{text}`");
+        assert_eq!(errors.len(), known_errors.len(), "`{text}`");
         if errors.is_empty() {
             assert!(!ok.is_empty(), "no ID and no error for `{text}`");
             let mut seen = std::collections::HashSet::new();
