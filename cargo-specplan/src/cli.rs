@@ -107,7 +107,12 @@ pub enum Command {
     Annotate(AnnotateArgs),
     /// What a check rule means, why it matters and how to fix it
     Explain(ExplainArgs),
+    /// Serve the pipeline to coding agents: a Model Context Protocol server on stdio
+    Mcp(McpArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct McpArgs {}
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod mcp;
 mod shell;
 
 use std::process::ExitCode;

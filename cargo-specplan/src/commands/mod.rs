@@ -37,6 +37,7 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
         Command::Index(args) => index::run(&cli.global, args, shell),
         Command::Consult(args) => consult::run(&cli.global, args, shell),
         Command::Explain(args) => explain::run(args),
+        Command::Mcp(_) => crate::mcp::run(&cli.global),
     }
 }
 

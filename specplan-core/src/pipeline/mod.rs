@@ -422,27 +422,54 @@ pub fn refresh_traceability(
 
 /// What only a person can still say: `TODO` markers outside code blocks.
 pub fn count_todos(text: &str) -> usize {
-    let mut fence: Option<&str> = None;
-    let mut n = 0;
-    for line in text.lines() {
-        let t = line.trim_start();
-        if let Some(f) = fence {
-            if t.starts_with(f) {
-                fence = None;
+    todos(text).len()
+}
+
+/// A `TODO` marker in a document, outside code blocks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Todo {
+    /// 1-based line and column (in characters) of the marker.
+    pub line: usize,
+    pub column: usize,
+    /// The rest of its line from the marker on (`TODO: who approves refunds?`).
+    pub text: String,
+}
+
+/// Every `TODO` marker outside fenced and indented code blocks, read with
+/// the CommonMark parser (inline code counts: a template may write
+/// `` `TODO` `` where a value is missing).
+pub fn todos(text: &str) -> Vec<Todo> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let lines = specplan_ids::lines::LineIndex::new(text);
+    let mut out = Vec::new();
+    let mut in_code = 0usize;
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter();
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Text(_) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)
+                if in_code == 0 =>
+            {
+                let Some(raw) = text.get(range.clone()) else {
+                    continue;
+                };
+                for (at, _) in raw.match_indices("TODO") {
+                    let offset = range.start + at;
+                    let (line, column) = lines.line_col(text, offset);
+                    let rest = &text[offset..];
+                    let end = rest.find('\n').unwrap_or(rest.len());
+                    out.push(Todo {
+                        line,
+                        column,
+                        text: rest[..end].trim_end().to_string(),
+                    });
+                }
             }
-            continue;
+            _ => {}
         }
-        if t.starts_with("```") {
-            fence = Some("```");
-            continue;
-        }
-        if t.starts_with("~~~") {
-            fence = Some("~~~");
-            continue;
-        }
-        n += line.matches("TODO").count();
     }
-    n
+    out
 }
 
 /// What `generate` needs besides the workspace.
@@ -1028,6 +1055,13 @@ mod tests {
     #[test]
     fn todos_outside_code() {
         assert_eq!(count_todos("> TODO: a\n```\nTODO\n```\nTODO: b TODO\n"), 3);
+        // Indented code, a fence inside a list item, and a `TODO` word in a
+        // table cell, read as CommonMark reads them.
+        let doc = "# T\n\n    TODO in indented code\n\n- item\n\n  ```\n  TODO fenced\n  ```\n\n| a | b |\n|---|---|\n| x | TODO: y |\n\n`TODO` inline\n";
+        let found = todos(doc);
+        let at: Vec<(usize, usize)> = found.iter().map(|t| (t.line, t.column)).collect();
+        assert_eq!(at, [(13, 7), (15, 2)], "{found:?}");
+        assert_eq!(found[0].text, "TODO: y |");
     }
 
     #[test]
