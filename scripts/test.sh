@@ -3,6 +3,8 @@
 #
 # - The Mermaid parser (tests/mermaid): every generated diagram is parsed by
 #   the official `mermaid` package from the npm registry (needs Node.js >= 18).
+# - The MCP client (tests/mcp): `cargo specplan mcp` is driven by the official
+#   MCP TypeScript SDK (`@modelcontextprotocol/sdk` from the npm registry).
 # - Chromium (Debian's package): the HTML trace report is loaded in a real
 #   headless browser. Installed when this runs as root (or with sudo).
 # - strace (Debian's package): the confinement test records every file
@@ -14,8 +16,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
     npm ci --prefix tests/mermaid --no-audit --no-fund --loglevel=error
+    npm ci --prefix tests/mcp --no-audit --no-fund --loglevel=error
 else
-    echo "note: no Node.js; the Mermaid test is skipped (install nodejs and npm, then rerun)" >&2
+    echo "note: no Node.js; the Mermaid and MCP client tests are skipped (install nodejs and npm, then rerun)" >&2
 fi
 
 # Debian packages: Chromium (the HTML report in a real browser) and strace

@@ -503,7 +503,30 @@ pub async fn call(
             if out.code != 0 {
                 return Ok(failed(&out));
             }
-            Ok(structured(json!({"log": log(&out)})))
+            // The folder the command wrote, and each document's TODOs.
+            let folder = format!("planning-docs/{}", specplan_core::consult::slug(feature));
+            let mut documents = Vec::new();
+            if let Ok(entries) = std::fs::read_dir(root.join(&folder)) {
+                let mut names: Vec<String> = entries
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| n.ends_with(".md"))
+                    .collect();
+                names.sort();
+                for n in names {
+                    let path = format!("{folder}/{n}");
+                    let todos = std::fs::read_to_string(root.join(&path))
+                        .map(|t| specplan_core::pipeline::todos(&t))
+                        .unwrap_or_default();
+                    documents.push(json!({"path": path, "todos": todos}));
+                }
+            }
+            Ok(structured(json!({
+                "folder": folder,
+                "documents": documents,
+                "summary": out.stdout.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+                "log": log(&out),
+            })))
         }
         "annotate" => {
             let a = Args::new(name, args, &["domain", "write"])?;
@@ -569,15 +592,22 @@ async fn generate(
     let status = |out: Output| parse_json(&out, "status");
     let before = status(run(strs(&["status", "--format", "json"])).await?)?;
     // Without a step, the command writes the first whose document does
-    // not exist yet: the same one is reported.
-    let step = match a.step("step")? {
-        Some(s) => s.to_string(),
-        None => STEPS
-            .iter()
-            .find(|s| step_entry(&before, domain, s)["exists"] == Value::Bool(false))
-            .map_or_else(|| "requirements".to_string(), |s| (*s).to_string()),
-    };
-    let mut argv = strs(&["generate", domain, "--step", &step, "--yes"]);
+    // not exist yet (and refuses when every one exists): the same one is
+    // reported.
+    let given = a.step("step")?;
+    let step = given
+        .or_else(|| {
+            STEPS
+                .iter()
+                .find(|s| step_entry(&before, domain, s)["exists"] == Value::Bool(false))
+                .copied()
+        })
+        .unwrap_or("requirements")
+        .to_string();
+    let mut argv = strs(&["generate", domain, "--yes"]);
+    if let Some(s) = given {
+        argv.extend(strs(&["--step", s]));
+    }
     // The answers go through the CLI's own answers file, checked here
     // first so that a wrong field is named.
     let answers_file = match a.map.get("answers") {
