@@ -35,6 +35,27 @@ pub(super) struct Facts<'p> {
     /// The endpoints each requirement's own words name
     /// ([`super::named_endpoints`]), read once.
     pub named: std::collections::BTreeMap<String, Vec<String>>,
+    /// How diagrams name the SQL database the code's queries go to.
+    pub database: String,
+}
+
+/// The SQL database the code talks to through a crate (`PostgreSQL`), when
+/// it is one; `Database` otherwise.
+fn database_label(inspection: &Inspection) -> String {
+    let mut names: Vec<&str> = inspection
+        .stack
+        .databases
+        .iter()
+        .filter(|d| d.package.is_some())
+        .map(|d| d.name.as_str())
+        .filter(|n| matches!(*n, "postgres" | "mysql" | "sqlite" | "mssql"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [one] => crate::detect::database_name(one).to_string(),
+        _ => "Database".to_string(),
+    }
 }
 
 /// The errors of an endpoint for its API section: each variant its
@@ -346,7 +367,9 @@ impl<'p> Facts<'p> {
             Some(u) => (u.clone(), "given in the answers".to_string()),
             None => base_url(&inspection, &routes),
         };
+        let database = database_label(&inspection);
         Facts {
+            database,
             project,
             domain,
             prefix: domain.prefix(),
@@ -424,6 +447,7 @@ impl<'p> Facts<'p> {
             graph: &self.graph,
             arch: &self.inspection.architecture,
             namer: &self.namer,
+            database: &self.database,
         }
     }
 
@@ -574,10 +598,15 @@ impl Seq {
             {
                 continue;
             }
+            let label = if p.actor {
+                mermaid_text(&p.name)
+            } else {
+                format!("{}<br/>({})", p.name, p.layer)
+            };
             self.participants.push(json!({
                 "alias": p.alias,
-                "actor": false,
-                "label": format!("{}<br/>({})", p.name, p.layer),
+                "actor": p.actor,
+                "label": label,
             }));
         }
     }
@@ -1708,12 +1737,17 @@ fn use_cases(f: &Facts<'_>) -> Value {
                                 .map(|p| code(&p.name))
                                 .unwrap_or_else(|| format!("The {}", lower_first(&humanize(&role))))
                         };
-                        format!(
-                            "{} calls {} on {}",
-                            name(&a.from),
-                            code(&a.text.replace('‹', "<").replace('›', ">")),
-                            name(&a.to)
-                        )
+                        let what = code(&a.text.replace('‹', "<").replace('›', ">"));
+                        if a.to == super::calls::DATABASE {
+                            let db = flow
+                                .participants
+                                .iter()
+                                .find(|p| p.alias == a.to)
+                                .map_or("the database", |p| p.name.as_str());
+                            format!("{} runs {what} on {db}", name(&a.from))
+                        } else {
+                            format!("{} calls {what} on {}", name(&a.from), name(&a.to))
+                        }
                     })
                     .collect();
                 (Some(seq.value()), steps, flow.related)
@@ -1931,11 +1965,23 @@ fn sequence_diagrams(f: &Facts<'_>) -> Value {
                 if infra_calls == 1 { "" } else { "s" }
             ));
         }
+        let queries = flow
+            .arrows
+            .iter()
+            .filter(|a| a.arrow == "->>" && a.to == super::calls::DATABASE)
+            .count();
+        if queries > 0 {
+            perf.push(format!(
+                "{}'s code path writes {queries} statement{} to {} (its branches and loops decide how many run per request).",
+                code(&e.id()),
+                if queries == 1 { "" } else { "s" },
+                f.database
+            ));
+        }
         if first_failing.is_none()
-            && flow
-                .participants
-                .iter()
-                .any(|p| Some(&p.alias) == flow.deepest.as_ref() && p.layer == "Infrastructure")
+            && flow.participants.iter().any(|p| {
+                Some(&p.alias) == flow.deepest.as_ref() && (p.layer == "Infrastructure" || p.actor)
+            })
         {
             first_failing = Some((flow.clone(), e.id()));
         }

@@ -24,12 +24,128 @@ enum Recv {
     SelfField(String),
     Type(String),
     Local(String),
+    /// `state.di_container.article_usecase`: a local's (or `self`'s,
+    /// when `None`) fields, followed.
+    Fields(Option<String>, Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum RawCall {
-    Method { recv: Recv, method: String },
-    Path { segs: Vec<String> },
+    Method {
+        recv: Recv,
+        method: String,
+    },
+    Path {
+        segs: Vec<String>,
+    },
+    /// A statement sent to the database, where it is written.
+    Db(DbAccess),
+}
+
+/// A statement a function sends to the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbAccess {
+    pub sql: super::sql::SqlAccess,
+    /// The line of the query (the SQL literal, or the diesel call).
+    pub line: usize,
+}
+
+/// One step of a function, in source order: a call to a function of the
+/// workspace, or a statement sent to the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Call(usize),
+    Db(&'a DbAccess),
+}
+
+/// sqlx's query macros whose SQL is their first argument; the `_as`
+/// forms take the row type first.
+const SQLX_MACROS: &[&str] = &[
+    "query",
+    "query_unchecked",
+    "query_scalar",
+    "query_scalar_unchecked",
+    "query_as",
+    "query_as_unchecked",
+];
+/// Functions whose first argument is SQL: sqlx's and diesel's `sql_query`.
+const SQL_FNS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_with",
+    "query_as_with",
+    "query_scalar_with",
+    "sql_query",
+];
+/// diesel's methods that run a query.
+const DIESEL_RUN: &[&str] = &[
+    "load",
+    "load_iter",
+    "get_result",
+    "get_results",
+    "first",
+    "execute",
+];
+
+/// The SQL of a string literal argument.
+fn sql_literal(e: &syn::Expr) -> Option<(String, usize)> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some((s.value(), crate::scan::line_col(s.span()).0)),
+        syn::Expr::Group(g) => sql_literal(&g.expr),
+        syn::Expr::Paren(p) => sql_literal(&p.expr),
+        _ => None,
+    }
+}
+
+/// The diesel tables (`users::table`) a query expression names, and what
+/// its root call does (`insert_into` → INSERT, `update`, `delete`).
+fn diesel_parts(e: &syn::Expr, tables: &mut Vec<String>, op: &mut Option<&'static str>) {
+    match e {
+        syn::Expr::MethodCall(m) => {
+            diesel_parts(&m.receiver, tables, op);
+            for a in &m.args {
+                diesel_parts(a, tables, op);
+            }
+        }
+        syn::Expr::Call(c) => {
+            if let syn::Expr::Path(p) = &*c.func {
+                let segs = path_segs(&p.path);
+                let root = segs.first().map(String::as_str);
+                let last = segs.last().map(String::as_str);
+                if segs.len() <= 2 && (segs.len() == 1 || root == Some("diesel")) {
+                    *op = match last {
+                        Some("insert_into" | "insert_or_ignore_into" | "replace_into") => {
+                            Some("INSERT")
+                        }
+                        Some("update") => Some("UPDATE"),
+                        Some("delete") => Some("DELETE"),
+                        _ => *op,
+                    };
+                }
+            }
+            for a in &c.args {
+                diesel_parts(a, tables, op);
+            }
+        }
+        syn::Expr::Path(p) => {
+            let segs = path_segs(&p.path);
+            if segs.len() >= 2 && segs.last().is_some_and(|s| s == "table") {
+                let t = segs[segs.len() - 2].clone();
+                if !tables.contains(&t) {
+                    tables.push(t);
+                }
+            }
+        }
+        syn::Expr::Reference(r) => diesel_parts(&r.expr, tables, op),
+        syn::Expr::Paren(p) => diesel_parts(&p.expr, tables, op),
+        syn::Expr::Try(t) => diesel_parts(&t.expr, tables, op),
+        syn::Expr::Await(a) => diesel_parts(&a.base, tables, op),
+        _ => {}
+    }
 }
 
 /// A function or method of the workspace.
@@ -114,9 +230,19 @@ fn type_last(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => {
             let seg = p.path.segments.last()?;
             let name = seg.ident.to_string();
+            // Smart pointers, locks, and the extractors that hand over
+            // shared state (actix `web::Data`, axum `State` / `Extension`).
             if matches!(
                 name.as_str(),
-                "Arc" | "Box" | "Rc" | "Option" | "RwLock" | "Mutex"
+                "Arc"
+                    | "Box"
+                    | "Rc"
+                    | "Option"
+                    | "RwLock"
+                    | "Mutex"
+                    | "Data"
+                    | "State"
+                    | "Extension"
             ) && let syn::PathArguments::AngleBracketed(a) = &seg.arguments
                 && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
             {
@@ -127,8 +253,25 @@ fn type_last(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => type_last(&r.elem),
         syn::Type::Paren(p) => type_last(&p.elem),
         syn::Type::Group(g) => type_last(&g.elem),
+        // `dyn Repository + Send` / `impl Repository`: the trait, which
+        // calls resolve to its one implementation in the workspace.
+        syn::Type::TraitObject(t) => trait_bound(&t.bounds),
+        syn::Type::ImplTrait(t) => trait_bound(&t.bounds),
         _ => None,
     }
+}
+
+/// The first trait of a bound list that is not an auto trait.
+fn trait_bound(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> Option<String> {
+    bounds.iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            let name = t.path.segments.last()?.ident.to_string();
+            (!matches!(name.as_str(), "Send" | "Sync" | "Unpin" | "Sized")).then_some(name)
+        }
+        _ => None,
+    })
 }
 
 fn strip(e: &syn::Expr) -> &syn::Expr {
@@ -152,12 +295,25 @@ fn recv_of(e: &syn::Expr) -> Option<Recv> {
         syn::Expr::Path(p) if p.path.segments.len() == 1 => {
             Some(Recv::Local(p.path.segments[0].ident.to_string()))
         }
-        syn::Expr::Field(f) => match (strip(&f.base), &f.member) {
-            (syn::Expr::Path(p), syn::Member::Named(name)) if p.path.is_ident("self") => {
-                Some(Recv::SelfField(name.to_string()))
+        syn::Expr::Field(f) => {
+            let syn::Member::Named(name) = &f.member else {
+                return None;
+            };
+            match (strip(&f.base), recv_of(&f.base)?) {
+                (syn::Expr::Path(p), _) if p.path.is_ident("self") => {
+                    Some(Recv::SelfField(name.to_string()))
+                }
+                (_, Recv::SelfField(first)) => {
+                    Some(Recv::Fields(None, vec![first, name.to_string()]))
+                }
+                (_, Recv::Local(root)) => Some(Recv::Fields(Some(root), vec![name.to_string()])),
+                (_, Recv::Fields(root, mut path)) if path.len() < 8 => {
+                    path.push(name.to_string());
+                    Some(Recv::Fields(root, path))
+                }
+                _ => None,
             }
-            _ => None,
-        },
+        }
         syn::Expr::Call(c) => type_of_call(&c.func).map(Recv::Type),
         // `Type::new(..).with(..).method(..)`: the builder's type.
         syn::Expr::MethodCall(m) => match recv_of(&m.receiver)? {
@@ -188,25 +344,85 @@ struct BodyVisitor {
     calls: Vec<RawCall>,
     locals: HashMap<String, String>,
     statuses: Vec<u16>,
+    /// Locals bound to a diesel query (`let t = users::table.find(id)`):
+    /// its tables and root operation.
+    diesel: HashMap<String, (Vec<String>, Option<&'static str>)>,
+}
+
+impl BodyVisitor {
+    fn sql(&mut self, sql: &str, line: usize) {
+        if let Some(access) = super::sql::read(sql) {
+            self.calls.push(RawCall::Db(DbAccess { sql: access, line }));
+        }
+    }
 }
 
 impl<'ast> Visit<'ast> for BodyVisitor {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         syn::visit::visit_expr_method_call(self, m);
+        let method = m.method.to_string();
+        if DIESEL_RUN.contains(&method.as_str()) {
+            let mut tables = Vec::new();
+            let mut op = None;
+            diesel_parts(&m.receiver, &mut tables, &mut op);
+            // A query built in a local first: `let t = users::table…; t.load(conn)`.
+            if let syn::Expr::Path(p) = strip(&m.receiver)
+                && let Some(id) = p.path.get_ident()
+                && let Some((t, o)) = self.diesel.get(&id.to_string())
+            {
+                tables.extend(t.iter().cloned());
+                op = op.or(*o);
+            }
+            for a in &m.args {
+                diesel_parts(a, &mut tables, &mut op);
+            }
+            if !tables.is_empty() {
+                let op = op.unwrap_or(if method == "execute" { "SQL" } else { "SELECT" });
+                self.calls.push(RawCall::Db(DbAccess {
+                    sql: super::sql::SqlAccess {
+                        op: op.to_string(),
+                        returns_rows: method != "execute",
+                        tables,
+                    },
+                    line: crate::scan::line_col(m.method.span()).0,
+                }));
+            }
+        }
         if let Some(recv) = recv_of(&m.receiver) {
-            self.calls.push(RawCall::Method {
-                recv,
-                method: m.method.to_string(),
-            });
+            self.calls.push(RawCall::Method { recv, method });
         }
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         syn::visit::visit_expr_call(self, c);
         if let syn::Expr::Path(p) = &*c.func {
-            self.calls.push(RawCall::Path {
-                segs: path_segs(&p.path),
-            });
+            let segs = path_segs(&p.path);
+            if segs.last().is_some_and(|l| SQL_FNS.contains(&l.as_str()))
+                && (segs.len() == 1 || segs.first().is_some_and(|f| f == "sqlx" || f == "diesel"))
+                && let Some((sql, line)) = c.args.first().and_then(sql_literal)
+            {
+                self.sql(&sql, line);
+            }
+            self.calls.push(RawCall::Path { segs });
+        }
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        syn::visit::visit_macro(self, m);
+        let segs = path_segs(&m.path);
+        let Some(last) = segs.last() else { return };
+        let sqlx = segs.len() == 1 || segs.first().is_some_and(|f| f == "sqlx");
+        if !sqlx || !SQLX_MACROS.contains(&last.as_str()) {
+            return;
+        }
+        let Ok(args) = m.parse_body_with(
+            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        ) else {
+            return;
+        };
+        let at = usize::from(last.starts_with("query_as"));
+        if let Some((sql, line)) = args.iter().nth(at).and_then(sql_literal) {
+            self.sql(&sql, line);
         }
     }
 
@@ -238,6 +454,14 @@ impl<'ast> Visit<'ast> for BodyVisitor {
                 _ => None,
             })
         });
+        if let Some(init) = &l.init {
+            let mut tables = Vec::new();
+            let mut op = None;
+            diesel_parts(&init.expr, &mut tables, &mut op);
+            if !tables.is_empty() {
+                self.diesel.insert(name.clone(), (tables, op));
+            }
+        }
         if let Some(t) = ty.filter(|t| is_type_name(t)) {
             self.locals.insert(name, t);
         }
@@ -276,11 +500,23 @@ fn fn_of(
     v.visit_block(block);
     // Typed arguments are locals too (`svc: &OrderService`).
     for input in &sig.inputs {
-        if let syn::FnArg::Typed(t) = input
-            && let syn::Pat::Ident(i) = &*t.pat
+        let syn::FnArg::Typed(t) = input else {
+            continue;
+        };
+        // `ctx: Extension<ApiContext>`, or destructured:
+        // `State(state): State<AppState>`.
+        let ident = match &*t.pat {
+            syn::Pat::Ident(i) => Some(&i.ident),
+            syn::Pat::TupleStruct(ts) => match ts.elems.iter().collect::<Vec<_>>().as_slice() {
+                [syn::Pat::Ident(i)] => Some(&i.ident),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(i) = ident
             && let Some(ty) = type_last(&t.ty).filter(|t| is_type_name(t))
         {
-            v.locals.entry(i.ident.to_string()).or_insert(ty);
+            v.locals.entry(i.to_string()).or_insert(ty);
         }
     }
     Some(FnInfo {
@@ -400,11 +636,25 @@ impl CallGraph {
         })
     }
 
-    /// The method `method` of type `ty`.
+    /// The method `method` of type `ty`; for a trait, of its one
+    /// implementation in the workspace (a trait object or `impl Trait`
+    /// with several implementations stays unresolved).
     pub fn method(&self, ty: &str, method: &str) -> Option<usize> {
-        self.fns
+        let own = self
+            .fns
             .iter()
-            .position(|x| x.self_ty.as_deref() == Some(ty) && x.name == method)
+            .position(|x| x.self_ty.as_deref() == Some(ty) && x.name == method);
+        if own.is_some() {
+            return own;
+        }
+        let mut impls = self.trait_impls.iter().filter(|(t, _, _)| t == ty);
+        match (impls.next(), impls.next()) {
+            (Some((_, imp, _)), None) if imp != ty => self
+                .fns
+                .iter()
+                .position(|x| x.self_ty.as_deref() == Some(imp.as_str()) && x.name == method),
+            _ => None,
+        }
     }
 
     /// The free function `name`, when exactly one exists.
@@ -437,10 +687,26 @@ impl CallGraph {
 
     /// What function `idx` calls, resolved, in source order, once each.
     pub fn callees(&self, idx: usize) -> Vec<usize> {
+        self.steps(idx)
+            .into_iter()
+            .filter_map(|s| match s {
+                Step::Call(c) => Some(c),
+                Step::Db(_) => None,
+            })
+            .collect()
+    }
+
+    /// What function `idx` does, in source order: the functions it calls
+    /// (resolved, once each) and the statements it sends to the database.
+    pub fn steps(&self, idx: usize) -> Vec<Step<'_>> {
         let f = &self.fns[idx];
         let mut out = Vec::new();
         for call in &f.calls {
             let target = match call {
+                RawCall::Db(access) => {
+                    out.push(Step::Db(access));
+                    continue;
+                }
                 RawCall::Method { recv, method } => {
                     if CONSTRUCTORS.contains(&method.as_str()) {
                         continue;
@@ -455,6 +721,17 @@ impl CallGraph {
                             .cloned(),
                         Recv::Type(t) => Some(t.clone()),
                         Recv::Local(v) => f.locals.get(v).cloned(),
+                        Recv::Fields(root, path) => {
+                            let start = match root {
+                                None => f.self_ty.clone(),
+                                Some(v) => f.locals.get(v).cloned(),
+                            };
+                            path.iter()
+                                .try_fold(start, |ty, field| {
+                                    Some(ty.and_then(|t| self.fields.get(&t)?.get(field).cloned()))
+                                })
+                                .flatten()
+                        }
                     };
                     ty.and_then(|t| self.method(&t, method))
                 }
@@ -479,9 +756,9 @@ impl CallGraph {
             };
             if let Some(t) = target
                 && t != idx
-                && !out.contains(&t)
+                && !out.contains(&Step::Call(t))
             {
-                out.push(t);
+                out.push(Step::Call(t));
             }
         }
         out
@@ -492,6 +769,8 @@ impl CallGraph {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Participant {
     pub alias: String,
+    /// Outside the code (the database): declared with `actor`, no file.
+    pub actor: bool,
     /// Workspace-relative.
     pub file: String,
     /// As a diagram names it: the bare file name when it is unique in the
@@ -580,7 +859,12 @@ pub struct FlowBuilder<'a> {
     pub graph: &'a CallGraph,
     pub arch: &'a Architecture,
     pub namer: &'a FileNamer,
+    /// How diagrams name the database the queries go to (`PostgreSQL`).
+    pub database: &'a str,
 }
+
+/// The alias of the database in a flow.
+pub const DATABASE: &str = "DB";
 
 impl FlowBuilder<'_> {
     /// The flow from `start` (a function of the graph), entered by `actor`
@@ -630,11 +914,26 @@ impl FlowBuilder<'_> {
         };
         flow.participants.push(Participant {
             alias: alias.clone(),
+            actor: false,
             file: file.to_string(),
             name: self.namer.name(file),
             layer,
         });
         alias
+    }
+
+    /// The database, declared once as an `actor` (it is not code).
+    fn database(&self, flow: &mut Flow) -> String {
+        if !flow.participants.iter().any(|p| p.alias == DATABASE) {
+            flow.participants.push(Participant {
+                alias: DATABASE.into(),
+                actor: true,
+                file: String::new(),
+                name: self.database.to_string(),
+                layer: String::new(),
+            });
+        }
+        DATABASE.into()
     }
 
     fn walk(
@@ -649,7 +948,39 @@ impl FlowBuilder<'_> {
             return;
         }
         let from_file = self.graph.fns[idx].file.clone();
-        for c in self.graph.callees(idx) {
+        for step in self.graph.steps(idx) {
+            let c = match step {
+                Step::Call(c) => c,
+                Step::Db(access) => {
+                    if *budget == 0 {
+                        continue;
+                    }
+                    *budget -= 1;
+                    let from = self.participant(flow, &from_file);
+                    let db = self.database(flow);
+                    let tables = access.sql.tables.join(", ");
+                    flow.arrows.push(Arrow {
+                        from: from.clone(),
+                        to: db.clone(),
+                        arrow: "->>".into(),
+                        text: mermaid_text(&format!("{} {tables}", access.sql.op)),
+                    });
+                    flow.deepest = Some(db.clone());
+                    flow.related.push(format!("{from_file}:{}", access.line));
+                    flow.arrows.push(Arrow {
+                        from: db,
+                        to: from,
+                        arrow: "-->>".into(),
+                        text: if access.sql.returns_rows {
+                            "rows"
+                        } else {
+                            "done"
+                        }
+                        .into(),
+                    });
+                    continue;
+                }
+            };
             if *budget == 0 || !visited.insert(c) {
                 continue;
             }
@@ -720,6 +1051,108 @@ mod tests {
         let callees: Vec<String> = g.callees(s).iter().map(|&i| g.fns[i].display()).collect();
         assert_eq!(callees, ["helper", "Repo::create"]);
         assert_eq!(g.fns[s].ret, "Result<(), E>");
+    }
+
+    fn db_steps(g: &CallGraph, name: &str) -> Vec<String> {
+        let i = g.find("src/lib.rs", name).unwrap();
+        g.steps(i)
+            .into_iter()
+            .map(|s| match s {
+                Step::Db(d) => format!("{} {} @{}", d.sql.op, d.sql.tables.join(","), d.line),
+                Step::Call(c) => format!("call {}", g.fns[c].display()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn database_statements_in_source_order() {
+        let g = graph(
+            r##"
+async fn create(db: &PgPool) -> Result<(), E> {
+    let slug = sqlx::query_scalar!(
+        r#"insert into article (slug, title) values ($1, $2) returning slug"#,
+        a, b
+    )
+    .fetch_one(db)
+    .await?;
+    helper();
+    let rows = sqlx::query_as!(Row, "select a.slug from article a join tag using (tag_id)").fetch_all(db).await?;
+    sqlx::query_as::<_, Order>("UPDATE orders SET status = ? WHERE id = ?").execute(db).await?;
+    query!("delete from follow where id = $1", id).execute(db).await?;
+    other::query!("select 1 from nowhere");
+    sqlx::query(NOT_A_LITERAL).execute(db).await?;
+    Ok(())
+}
+fn helper() {}
+fn with_diesel(conn: &mut PgConnection) {
+    let user = diesel::insert_into(users::table).values(&new).get_result::<User>(conn)?;
+    let t = follows::table.filter(x).filter(y);
+    let f = t.get_result::<Follow>(conn);
+    diesel::update(articles::table.find(id)).set(&changes).execute(conn)?;
+    let n = some_vec.first();
+}
+"##,
+        );
+        assert_eq!(
+            db_steps(&g, "create"),
+            [
+                "INSERT article @4",
+                "call helper",
+                "SELECT article,tag @10",
+                "UPDATE orders @11",
+                "DELETE follow @12",
+            ]
+        );
+        assert_eq!(
+            db_steps(&g, "with_diesel"),
+            [
+                "INSERT users @19",
+                "SELECT follows @21",
+                "UPDATE articles @22"
+            ]
+        );
+    }
+
+    #[test]
+    fn field_chains_from_extracted_state() {
+        let g = graph(
+            r#"
+            struct Usecase;
+            impl Usecase { fn create(&self) {} }
+            struct Di { article_usecase: Usecase }
+            struct AppState { di: Di }
+            async fn actix(state: web::Data<AppState>) { state.di.article_usecase.create(); }
+            async fn axum(State(state): State<AppState>) { state.di.article_usecase.create(); }
+            "#,
+        );
+        for h in ["actix", "axum"] {
+            let i = g.find("src/lib.rs", h).unwrap();
+            let callees: Vec<String> = g.callees(i).iter().map(|&c| g.fns[c].display()).collect();
+            assert_eq!(callees, ["Usecase::create"], "{h}");
+        }
+    }
+
+    #[test]
+    fn trait_objects_resolve_to_their_one_implementation() {
+        let g = graph(
+            r#"
+            trait Repo { fn save(&self); }
+            struct PgRepo;
+            impl Repo for PgRepo { fn save(&self) { sqlx::query("insert into t (a) values (1)"); } }
+            trait Many { fn go(&self); }
+            struct A; struct B;
+            impl Many for A { fn go(&self) {} }
+            impl Many for B { fn go(&self) {} }
+            struct Usecase { repo: Arc<dyn Repo + Send + Sync>, many: Box<dyn Many> }
+            impl Usecase { fn run(&self) { self.repo.save(); self.many.go(); } }
+            fn generic(r: impl Repo) { r.save(); }
+            "#,
+        );
+        let u = g.find("src/lib.rs", "Usecase::run").unwrap();
+        let callees: Vec<String> = g.callees(u).iter().map(|&i| g.fns[i].display()).collect();
+        assert_eq!(callees, ["PgRepo::save"]);
+        let generic = g.find("src/lib.rs", "generic").unwrap();
+        assert_eq!(g.callees(generic).len(), 1);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod auth;
 mod build;
 pub mod calls;
 pub mod examples;
+pub mod sql;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
