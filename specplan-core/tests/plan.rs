@@ -345,3 +345,195 @@ fn text_that_is_not_json_is_an_error_at_its_position() {
     let s = err.span.unwrap();
     assert_eq!((s.line, s.column), (4, 1));
 }
+
+/// The seed's example plan broken one way at a time: each violation is
+/// caught, once, by the rule that names it (one diagnostic per root cause).
+#[test]
+fn broken_plan_suite_each_violation_caught_once() {
+    use serde_json::{Value, json};
+    let text = std::fs::read_to_string(fixtures().join("seed-stripe.json")).unwrap();
+    let valid: Value = serde_json::from_str(&text).unwrap();
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, &str, Edit)> = vec![
+        ("unknown root field", validate::SHAPE, |p| {
+            p["priority"] = json!(1);
+        }),
+        ("status outside the seed's", validate::SHAPE, |p| {
+            p["status"] = json!("done");
+        }),
+        ("category outside the seed's", validate::SHAPE, |p| {
+            p["category"] = json!("frontend");
+        }),
+        ("planned with no task", validate::STATUS, |p| {
+            p["tasks"] = json!([]);
+        }),
+        ("up_to_date with tasks", validate::STATUS, |p| {
+            p["status"] = json!("up_to_date");
+        }),
+        ("unknown architecture field", validate::SHAPE, |p| {
+            p["architecture"]["notes"] = json!("x");
+        }),
+        ("unknown endpoint field", validate::SHAPE, |p| {
+            p["architecture"]["endpoints"][0]["rate"] = json!(10);
+        }),
+        ("endpoint auth outside the seed's", validate::SHAPE, |p| {
+            p["architecture"]["endpoints"][1]["auth"] = json!("optional");
+        }),
+        ("endpoint without purpose", validate::SHAPE, |p| {
+            p["architecture"]["endpoints"][1]
+                .as_object_mut()
+                .unwrap()
+                .remove("purpose");
+        }),
+        ("payment endpoint public", validate::PUBLIC_ENDPOINT, |p| {
+            p["architecture"]["endpoints"][0]["auth"] = json!("public");
+        }),
+        ("unknown data model field", validate::SHAPE, |p| {
+            p["architecture"]["data_models"][0]["indexes"] = json!([]);
+        }),
+        ("data model without key_fields", validate::SHAPE, |p| {
+            p["architecture"]["data_models"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("key_fields");
+        }),
+        ("unknown task field", validate::SHAPE, |p| {
+            p["tasks"][2]["owner"] = json!("me");
+        }),
+        ("task without timeout", validate::SHAPE, |p| {
+            p["tasks"][2]
+                .as_object_mut()
+                .unwrap()
+                .remove("timeout_seconds");
+        }),
+        ("zero timeout", validate::SHAPE, |p| {
+            p["tasks"][0]["timeout_seconds"] = json!(0);
+        }),
+        ("unknown criteria field", validate::SHAPE, |p| {
+            // In the critique's inputs: the field is only wrong once.
+            p["tasks"][3]["inputs"]["validation_criteria"]["optional"] = json!([]);
+            p["tasks"][2]["validation_criteria"]["optional"] = json!([]);
+        }),
+        ("one task_order off by one", validate::TASK_ORDER, |p| {
+            p["tasks"][2]["task_order"] = json!(4);
+            p["tasks"][3]["task_order"] = json!(5);
+            p["tasks"][3]["dependencies"] = json!([4]);
+            p["tasks"][3]["inputs"]["preceding_task"]["task_order"] = json!(4);
+        }),
+        (
+            "dependency on a later task",
+            validate::DEPENDENCY_ORDER,
+            |p| {
+                p["tasks"][2]["dependencies"] = json!([2, 4]);
+            },
+        ),
+        ("dependency on no task", validate::DEPENDENCY_ORDER, |p| {
+            p["tasks"][2]["dependencies"] = json!([2, 99]);
+        }),
+        (
+            "implementation without critique",
+            validate::MISSING_CRITIQUE,
+            |p| {
+                p["tasks"].as_array_mut().unwrap().pop();
+            },
+        ),
+        (
+            "critique with another skill",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][1]["skill_id"] = json!("backend-development");
+            },
+        ),
+        (
+            "critique with an empty prompt",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][1]["inputs"]["original_prompt"] = json!(" ");
+            },
+        ),
+        (
+            "critique without a prompt",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][3]["inputs"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("original_prompt");
+            },
+        ),
+        (
+            "critique of another task",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][1]["inputs"]["preceding_task"]["task_name"] = json!("Something else");
+            },
+        ),
+        (
+            "critique with other criteria",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][1]["inputs"]["validation_criteria"]["critical"] =
+                    json!(["Endpoints work"]);
+            },
+        ),
+        (
+            "critique not depending on its task",
+            validate::CRITIQUE_MISMATCH,
+            |p| {
+                p["tasks"][3]["dependencies"] = json!([]);
+            },
+        ),
+        ("absolute path", validate::PATH, |p| {
+            p["tasks"][0]["inputs"]["files_to_create"][0] = json!("/etc/passwd");
+        }),
+        ("path climbing out", validate::PATH, |p| {
+            p["tasks"][0]["inputs"]["files_to_modify"][0] = json!("internal/../../x.rs");
+        }),
+        ("path in a home folder", validate::PATH, |p| {
+            p["tasks"][2]["inputs"]["files_to_test"][0] = json!("~/tests/x.go");
+        }),
+        ("task without files", validate::MISSING_FILES, |p| {
+            let inputs = p["tasks"][2]["inputs"].as_object_mut().unwrap();
+            inputs.remove("files_to_test");
+        }),
+        (
+            "sensitive task without security criterion",
+            validate::MISSING_SECURITY,
+            |p| {
+                let plain = json!({"critical": ["Migration runs", "Endpoints work"], "expected": ["Input validation"], "nice_to_have": []});
+                p["tasks"][0]["validation_criteria"] = plain.clone();
+                p["tasks"][1]["inputs"]["validation_criteria"] = plain;
+            },
+        ),
+    ];
+    assert!(cases.len() >= 25, "{}", cases.len());
+    let options = validate::Options::default();
+    assert!(validate::validate_value(&valid, &options).is_empty());
+    let mut rules = std::collections::BTreeSet::new();
+    for (what, rule, edit) in &cases {
+        let mut plan = valid.clone();
+        edit(&mut plan);
+        let text = serde_json::to_string_pretty(&plan).unwrap();
+        let diags = validate::validate_text("plan.json", &text, &options).unwrap();
+        let found: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.rule, d.message))
+            .collect();
+        assert_eq!(found.len(), 1, "{what}: one finding expected: {found:#?}");
+        assert_eq!(diags[0].rule, *rule, "{what}: {found:#?}");
+        assert!(diags[0].span.is_some(), "{what}: located in the file");
+        rules.insert(*rule);
+        // Every rule is known to `explain`.
+        assert!(
+            specplan_core::check::registry::find(rule).is_some(),
+            "{rule}"
+        );
+    }
+    // Text that is not JSON is one finding too, located.
+    let broken = text.replacen("\"tasks\"", "\"tasks\" \"", 1);
+    let err = validate::validate_text("plan.json", &broken, &options).unwrap_err();
+    assert_eq!(err.rule, validate::INVALID_JSON);
+    assert!(err.span.is_some());
+    assert!(specplan_core::check::registry::find(validate::INVALID_JSON).is_some());
+    assert_eq!(rules.len(), 10, "{rules:?}");
+}

@@ -102,11 +102,9 @@ fn run_validate(
     };
     let options = plan::validate_options(loaded.as_ref());
     shell.status("Validating", &shown);
-    let diags =
-        validate::validate_text(&shown, &text, &options).map_err(|diag| CliError::Config {
-            root: root.clone(),
-            diag: Box::new(diag),
-        })?;
+    // Text that is not JSON is an invalid plan: reported like the other
+    // findings, in the chosen format, exit 1.
+    let diags = validate::validate_text(&shown, &text, &options).unwrap_or_else(|diag| vec![diag]);
     let mut report = Report {
         diagnostics: check::apply_levels(diags, &levels),
         ..Report::default()

@@ -330,6 +330,34 @@ pub static RULES: &[Rule] = &[
         "## What it checks\n\nThe plan has the seed's shape: `status`, `category`, `architecture` (`summary`, `endpoints`, `data_models`, `services`, `external_integrations`) and `tasks`, each task with `task_name`, `description`, `skill_id`, `task_order`, `dependencies`, `inputs`, `validation_criteria` (`critical`, `expected`, `nice_to_have`) and `timeout_seconds`, each of its type. `cargo specplan plan --schema` prints the JSON Schema.\n\n## Why\n\nThe runner and the skills read these fields; a missing or mistyped one fails at run time, far from the plan.\n\n## How to fix\n\nAdd the field or correct its type at the path the diagnostic names."
     ),
     rule!(
+        "plan-invalid-json",
+        Plan,
+        Error,
+        "the plan file is not JSON",
+        "## What it checks\n\nThe file given to `plan --validate` parses as JSON; the diagnostic points at the first character that does not.\n\n## Why\n\nA runner cannot read a plan that does not parse; an agent that returns one has not finished.\n\n## How to fix\n\nFix the JSON at the position named (a missing comma or quote, a trailing comma, a comment). `cargo specplan plan --schema` prints the plan's JSON Schema."
+    ),
+    rule!(
+        "plan-path",
+        Plan,
+        Error,
+        "a task names a file outside the workspace",
+        "## What it checks\n\nEvery entry of `files_to_create`, `files_to_modify` and `files_to_test` is a path relative to the workspace root that stays inside it: not absolute (`/etc/passwd`, `C:\\x`), not in a home folder (`~/x`), not climbing out with `..` (`../other/x.rs`).\n\n## Why\n\nA skill writes where the plan says. A path outside the workspace is at best a mistake and at worst a write to someone else's files.\n\n## Example\n\n```json\n\"files_to_modify\": [\"../shared/config.rs\"]\n```\n\n## How to fix\n\nName the file by its path from the workspace root, e.g. `src/handlers/billing.rs`."
+    ),
+    rule!(
+        "plan-public-endpoint",
+        Plan,
+        Error,
+        "an endpoint for money, administration or access rights is public",
+        "## What it checks\n\nAn endpoint of `architecture.endpoints` whose path or purpose speaks of payments, billing, invoices, refunds, checkout, subscriptions, administration, permissions, roles or API keys has `\"auth\": \"required\"`. Webhooks and callbacks are public by nature; their security is the signature check (`plan-missing-security`).\n\n## Why\n\nA public payment or admin endpoint is the most expensive mistake a plan can carry into code: the implementation follows the plan.\n\n## Example\n\n```json\n{\"method\": \"POST\", \"path\": \"/api/v1/subscriptions\", \"purpose\": \"Create subscription\", \"auth\": \"public\"}\n```\n\n## How to fix\n\nSet `\"auth\": \"required\"`, and say in the task's validation criteria who may call it."
+    ),
+    rule!(
+        "plan-status",
+        Plan,
+        Error,
+        "status contradicts the tasks",
+        "## What it checks\n\nA plan whose `status` is `planned` has at least one task; a plan that is `up_to_date` has none.\n\n## Why\n\nA runner trusts the status: a `planned` plan without tasks does nothing while saying work is scheduled.\n\n## How to fix\n\nAdd the tasks, or set the status that matches them."
+    ),
+    rule!(
         "plan-task-order",
         Plan,
         Error,

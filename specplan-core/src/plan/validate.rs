@@ -20,6 +20,59 @@ pub const MISSING_CRITIQUE: &str = "plan-missing-critique";
 pub const CRITIQUE_MISMATCH: &str = "plan-critique-mismatch";
 pub const MISSING_FILES: &str = "plan-missing-files";
 pub const MISSING_SECURITY: &str = "plan-missing-security";
+pub const STATUS: &str = "plan-status";
+pub const PATH: &str = "plan-path";
+pub const PUBLIC_ENDPOINT: &str = "plan-public-endpoint";
+pub const INVALID_JSON: &str = "plan-invalid-json";
+
+/// The seed's values of `status` and `category`.
+pub const STATUSES: [&str; 2] = ["planned", "up_to_date"];
+pub const CATEGORIES: [&str; 1] = ["backend"];
+
+/// The fields of each object the schema closes (`additionalProperties:
+/// false`).
+const ROOT_FIELDS: &[&str] = &["status", "category", "architecture", "tasks"];
+const ARCH_FIELDS: &[&str] = &[
+    "summary",
+    "endpoints",
+    "data_models",
+    "services",
+    "external_integrations",
+];
+const ENDPOINT_FIELDS: &[&str] = &["method", "path", "purpose", "auth"];
+const MODEL_FIELDS: &[&str] = &["name", "purpose", "table", "key_fields"];
+const TASK_FIELDS: &[&str] = &[
+    "task_name",
+    "description",
+    "skill_id",
+    "task_order",
+    "dependencies",
+    "inputs",
+    "validation_criteria",
+    "timeout_seconds",
+];
+const CRITERIA_FIELDS: &[&str] = &["critical", "expected", "nice_to_have"];
+
+/// Endpoints that must not be public: money, administration, access
+/// rights, keys. A webhook is public by nature (its security is the
+/// signature check, `plan-missing-security`).
+const PROTECTED: &[&str] = &[
+    "payment",
+    "billing",
+    "invoice",
+    "refund",
+    "checkout",
+    "subscription",
+    "charge",
+    "payout",
+    "admin",
+    "permission",
+    "role",
+    "api key",
+    "api-key",
+    "api_key",
+    "apikey",
+];
 
 /// The input keys that carry file paths.
 pub const FILE_KEYS: [&str; 3] = ["files_to_create", "files_to_modify", "files_to_test"];
@@ -115,10 +168,10 @@ impl Default for Options {
     }
 }
 
-/// Why a plan file could not be validated at all: exit code 2.
+/// Text that is not JSON: an invalid plan like any other (exit code 1).
 pub fn parse_error(file: &str, text: &str, err: &serde_json::Error) -> Diagnostic {
-    let mut d = Diagnostic::error("plan-invalid-json", format!("`{file}` is not JSON: {err}"))
-        .in_file(file);
+    let mut d =
+        Diagnostic::error(INVALID_JSON, format!("`{file}` is not JSON: {err}")).in_file(file);
     if err.line() > 0
         && let Some(start) = crate::diag::byte_offset(text, err.line(), err.column().max(1))
     {
@@ -250,11 +303,17 @@ impl Validator<'_> {
             );
             return;
         };
-        self.expect_type(root, "", "status", Ty::Str);
-        self.expect_type(root, "", "category", Ty::Str);
+        self.fields(root, "", "the plan", ROOT_FIELDS);
+        if self.expect_type(root, "", "status", Ty::Str) {
+            self.one_of(root, "status", &STATUSES);
+        }
+        if self.expect_type(root, "", "category", Ty::Str) {
+            self.one_of(root, "category", &CATEGORIES);
+        }
         let mut sensitive_endpoint = None;
         if self.expect_type(root, "", "architecture", Ty::Obj) {
             let arch = root["architecture"].as_object().expect("checked");
+            self.fields(arch, "architecture", "the architecture", ARCH_FIELDS);
             self.expect_type(arch, "architecture", "summary", Ty::Str);
             for key in ["services", "external_integrations"] {
                 if self.expect_type(arch, "architecture", key, Ty::Arr) {
@@ -272,6 +331,7 @@ impl Validator<'_> {
                     let Some(e) = self.object(e, &p) else {
                         continue;
                     };
+                    self.fields(e, &p, "an endpoint", ENDPOINT_FIELDS);
                     let mut ok = true;
                     for key in ["method", "path", "purpose", "auth"] {
                         ok &= self.expect_type(e, &p, key, Ty::Str);
@@ -292,6 +352,22 @@ impl Validator<'_> {
                         e["path"].as_str().unwrap_or_default(),
                         e["purpose"].as_str().unwrap_or_default()
                     );
+                    if auth == "public"
+                        && contains_word(&text, PROTECTED)
+                        && !contains_word(&text, &["webhook", "webhooks", "callback"])
+                    {
+                        let endpoint = format!(
+                            "{} {}",
+                            e["method"].as_str().unwrap_or_default(),
+                            e["path"].as_str().unwrap_or_default()
+                        );
+                        self.push(
+                            PUBLIC_ENDPOINT,
+                            &format!("{p}.auth"),
+                            format!("`{endpoint}` handles money, administration or access rights, but `{p}.auth` is `public`"),
+                        )
+                        .help = Some("set `\"auth\": \"required\"`; only webhooks are public, and their tasks verify the sender's signature".into());
+                    }
                     if sensitive_endpoint.is_none() && (auth == "required" || is_sensitive(&text)) {
                         sensitive_endpoint = Some(format!(
                             "{} {}",
@@ -312,6 +388,7 @@ impl Validator<'_> {
                     let Some(m) = self.object(m, &p) else {
                         continue;
                     };
+                    self.fields(m, &p, "a data model", MODEL_FIELDS);
                     self.expect_type(m, &p, "name", Ty::Str);
                     self.expect_type(m, &p, "purpose", Ty::Str);
                     self.expect_type(m, &p, "table", Ty::StrOrNull);
@@ -325,6 +402,31 @@ impl Validator<'_> {
             return;
         }
         let tasks = root["tasks"].as_array().expect("checked");
+        match root.get("status").and_then(Value::as_str) {
+            Some("planned") if tasks.is_empty() => {
+                self.push(
+                    STATUS,
+                    "status",
+                    "`status` is `planned`, but the plan has no task".to_string(),
+                )
+                .help = Some(
+                    "plan the work as tasks, or say `up_to_date` when there is nothing to do"
+                        .into(),
+                );
+            }
+            Some("up_to_date") if !tasks.is_empty() => {
+                self.push(
+                    STATUS,
+                    "status",
+                    format!(
+                        "`status` is `up_to_date`, but the plan has {} task(s)",
+                        tasks.len()
+                    ),
+                )
+                .help = Some("a plan with tasks is `planned`".into());
+            }
+            _ => {}
+        }
         let mut views = Vec::new();
         for (i, t) in tasks.iter().enumerate() {
             let path = format!("tasks[{i}]");
@@ -344,11 +446,16 @@ impl Validator<'_> {
                 },
             ));
         }
-        // plan-task-order
+        // plan-task-order: where the numbering breaks, once per break (one
+        // task inserted or left out is one finding, not one per task after).
+        let mut expected_next: Option<u64> = None;
         for (i, t) in &views {
             let want = *i as u64 + 1;
+            let follows = expected_next.take();
+            expected_next = t.order.map(|o| o + 1);
             if let Some(order) = t.order
                 && order != want
+                && follows != Some(order)
             {
                 let p = format!("{}.task_order", t.path);
                 self.push(
@@ -541,14 +648,46 @@ impl Validator<'_> {
                 format!("`{p}` does not name task {order}, the task this critique validates"),
             );
         }
-        let Some(inputs) = t.inputs() else { return };
-        let ip = format!("{}.inputs", t.path);
-        if !inputs.get("original_prompt").is_some_and(Value::is_string) {
+        let skill = t.str("skill_id").unwrap_or_default();
+        if !skill.is_empty() && skill != self.options.critique_skill && !skill.ends_with("critique")
+        {
+            let p = format!("{}.skill_id", t.path);
             self.push(
                 CRITIQUE_MISMATCH,
-                &ip,
-                format!("`{ip}` has no original_prompt: the critique cannot judge the work against the request"),
-            );
+                &p,
+                format!(
+                    "critique task {} runs the skill `{skill}`, not the critique skill `{}`",
+                    t.name(),
+                    self.options.critique_skill
+                ),
+            )
+            .help = Some(format!(
+                "set `\"skill_id\": \"{}\"` (`[plan] critique-skill` in the configuration names another)",
+                self.options.critique_skill
+            ));
+        }
+        let Some(inputs) = t.inputs() else { return };
+        let ip = format!("{}.inputs", t.path);
+        match inputs.get("original_prompt") {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            Some(Value::String(_)) => {
+                let p = format!("{ip}.original_prompt");
+                self.push(
+                    CRITIQUE_MISMATCH,
+                    &p,
+                    format!(
+                        "`{p}` is empty: the critique cannot judge the work against the request"
+                    ),
+                )
+                .help = Some("copy the person's request, in their words".into());
+            }
+            _ => {
+                self.push(
+                    CRITIQUE_MISMATCH,
+                    &ip,
+                    format!("`{ip}` has no original_prompt: the critique cannot judge the work against the request"),
+                );
+            }
         }
         match inputs.get("preceding_task").and_then(Value::as_object) {
             None => {
@@ -647,6 +786,7 @@ impl Validator<'_> {
     }
 
     fn task_shape(&mut self, obj: &Map<String, Value>, path: &str) {
+        self.fields(obj, path, "a task", TASK_FIELDS);
         self.expect_type(obj, path, "task_name", Ty::Str);
         self.expect_type(obj, path, "description", Ty::Str);
         self.expect_type(obj, path, "skill_id", Ty::Str);
@@ -688,8 +828,27 @@ impl Validator<'_> {
                     self.strings(&inputs[*key], &format!("{ip}.{key}"));
                 }
             }
+            for key in FILE_KEYS {
+                for (j, f) in inputs
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    if let Some(f) = f.as_str()
+                        && let Some(why) = outside_workspace(f)
+                    {
+                        let p = format!("{ip}.{key}[{j}]");
+                        self.push(PATH, &p, format!("`{p}` is `{f}`: {why}"))
+                            .help = Some("name files by their path from the workspace root, e.g. `src/handlers/billing.rs`".into());
+                    }
+                }
+            }
             if let Some(c) = inputs.get("validation_criteria") {
-                self.criteria(c, &format!("{ip}.validation_criteria"));
+                // A copy of its task's criteria (`plan-critique-mismatch`
+                // compares them): a wrong field is reported on the task.
+                self.criteria(c, &format!("{ip}.validation_criteria"), false);
             }
             if let Some(pt) = inputs.get("preceding_task") {
                 let pp = format!("{ip}.preceding_task");
@@ -707,6 +866,7 @@ impl Validator<'_> {
             self.criteria(
                 &obj["validation_criteria"],
                 &format!("{path}.validation_criteria"),
+                true,
             );
         }
         if self.expect_type(obj, path, "timeout_seconds", Ty::Int)
@@ -721,14 +881,45 @@ impl Validator<'_> {
         }
     }
 
-    fn criteria(&mut self, c: &Value, path: &str) {
+    fn criteria(&mut self, c: &Value, path: &str, own: bool) {
         let Some(c) = self.object(c, path) else {
             return;
         };
+        if own {
+            self.fields(c, path, "validation criteria", CRITERIA_FIELDS);
+        }
         for key in ["critical", "expected", "nice_to_have"] {
             if self.expect_type(c, path, key, Ty::Arr) {
                 self.strings(&c[key], &format!("{path}.{key}"));
             }
+        }
+    }
+
+    /// A field the schema does not have, where it closes the object.
+    fn fields(&mut self, obj: &Map<String, Value>, path: &str, what: &str, allowed: &[&str]) {
+        for key in obj.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let p = locate::member(path, key);
+                self.push(
+                    SHAPE,
+                    &p,
+                    format!("`{p}` is not a field of {what}: its fields are {}", allowed.join(", ")),
+                )
+                .help = Some("remove it (the plan's JSON Schema has `additionalProperties: false` here), or fix its name".into());
+            }
+        }
+    }
+
+    /// A string field whose value must be one of `values`.
+    fn one_of(&mut self, obj: &Map<String, Value>, key: &str, values: &[&str]) {
+        let v = obj.get(key).and_then(Value::as_str).unwrap_or_default();
+        if !values.contains(&v) {
+            let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            self.push(
+                SHAPE,
+                key,
+                format!("`{key}` is `{v}`, expected {}", list.join(" or ")),
+            );
         }
     }
 
@@ -787,6 +978,35 @@ impl Ty {
             Ty::Obj => v.is_object(),
         }
     }
+}
+
+/// Why a file path of a task is not a path inside the workspace.
+fn outside_workspace(path: &str) -> Option<&'static str> {
+    let p = path.trim();
+    if p.starts_with('/') || p.starts_with('\\') {
+        return Some("an absolute path; tasks name files inside the workspace");
+    }
+    if p.starts_with('~') {
+        return Some("a path in a home folder; tasks name files inside the workspace");
+    }
+    let b = p.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Some("an absolute Windows path; tasks name files inside the workspace");
+    }
+    let mut depth: i64 = 0;
+    for part in p.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("it climbs out of the workspace with `..`");
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    None
 }
 
 fn describe(v: &Value) -> String {
