@@ -200,6 +200,19 @@ const GENERIC_SEGMENTS: &[&str] = &[
     "build-info",
 ];
 
+/// Folders that gather feature folders (`src/app/features/article/…`):
+/// the domain is the folder inside, never the container.
+const CONTAINERS: &[&str] = &[
+    "features",
+    "feature",
+    "modules",
+    "components",
+    "contexts",
+    "bounded-contexts",
+    "slices",
+    "verticals",
+];
+
 /// Module and crate names that name no domain.
 const GENERIC_NAMES: &[&str] = &[
     "mod",
@@ -214,6 +227,8 @@ const GENERIC_NAMES: &[&str] = &[
     "errors",
     "health",
     "healthz",
+    "healthcheck",
+    "health-check",
     "prelude",
     "types",
     "type",
@@ -806,14 +821,26 @@ fn module_evidence(ws: &Workspace, files: &Files) -> Vec<Evidence> {
                 let kind = kind_of(comps[i]);
                 let j = (i + 1..comps.len()).find(|&j| {
                     let n = normalise(&name_at(j));
-                    !(is_version(&n) || kind_of(&n).is_some())
+                    !(is_version(&n) || kind_of(&n).is_some() || CONTAINERS.contains(&n.as_str()))
                 });
+                // Inside a technical folder (`drivers/middlewares/cors.rs`)
+                // files name mechanisms, not domains.
+                let technical = (i + 1..j.unwrap_or(comps.len())).any(|k| {
+                    kind_of(&normalise(&name_at(k))).is_some_and(|kind| !domain_revealing(kind))
+                });
+                let j = j.filter(|_| !technical);
                 j.map(|j| (j, kind.is_some_and(strong_kind)))
+            }
+            // Feature folders gathered in a container:
+            // `src/features/orders/handlers.rs`.
+            None if comps.len() >= 3 && CONTAINERS.contains(&normalise(comps[0]).as_str()) => {
+                Some((1, true))
             }
             None => {
                 // A feature folder holding layers: `src/orders/handlers.rs`.
                 (comps.len() >= 2
                     && kind_of(comps[0]).is_none()
+                    && !CONTAINERS.contains(&normalise(comps[0]).as_str())
                     && feature_layers
                         .get(&(src.clone(), comps[0].to_string()))
                         .is_some_and(|ls| ls.len() >= 2))
@@ -1158,6 +1185,46 @@ mod tests {
         assert_eq!(strip_layer_affixes("order_service"), "order");
         assert_eq!(strip_layer_affixes("pg_user_repository"), "user");
         assert_eq!(strip_layer_affixes("orders-service"), "orders");
+    }
+
+    /// Clean architecture (`src/app/drivers/…`, `src/app/features/<f>/…`,
+    /// as realworld-actix-diesel): the layering and container folders are
+    /// no domains; the features inside are.
+    #[test]
+    fn layering_and_container_folders_are_not_domains() {
+        let t = testutil::single(&[
+            ("src/main.rs", "mod app;"),
+            ("src/app/drivers/routes.rs", ""),
+            ("src/app/drivers/middlewares/auth.rs", ""),
+            ("src/app/drivers/middlewares/cors.rs", ""),
+            ("src/app/features/healthcheck/controllers.rs", ""),
+            ("src/app/features/article/controllers.rs", ""),
+            ("src/app/features/article/usecases.rs", ""),
+            ("src/app/features/article/repositories.rs", ""),
+            ("src/app/features/comment/controllers.rs", ""),
+            ("src/app/features/comment/repositories.rs", ""),
+            ("src/modules/billing/handlers.rs", ""),
+            ("src/modules/billing/service.rs", ""),
+        ]);
+        let ds = propose(&t.ws, &t.files);
+        let got = names(&ds);
+        for layer in [
+            "app",
+            "drivers",
+            "features",
+            "modules",
+            "middlewares",
+            "cors",
+            "healthcheck",
+        ] {
+            assert!(!got.contains(&layer), "{layer} proposed: {got:?}");
+        }
+        for feature in ["article", "comment", "billing"] {
+            assert!(
+                got.iter().any(|n| n.trim_end_matches('s') == feature),
+                "{feature} missing: {got:?}"
+            );
+        }
     }
 
     #[test]

@@ -210,7 +210,8 @@ pub(crate) fn kind_of(name: &str) -> Option<Kind> {
         | "storage" => Repositories,
         "db" | "database" | "persistence" => Db,
         "infrastructure" | "infra" => Infrastructure,
-        "adapters" | "adapter" | "outbound" => Adapters,
+        // Clean architecture's outer ring ("frameworks and drivers").
+        "adapters" | "adapter" | "outbound" | "drivers" | "driver" | "driven" => Adapters,
         "clients" | "client" | "integrations" | "external" | "gateways" => Clients,
         "ports" | "port" => Ports,
         "middleware" | "middlewares" | "layers" => Middleware,
