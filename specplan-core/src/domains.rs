@@ -829,7 +829,12 @@ fn module_evidence(ws: &Workspace, files: &Files) -> Vec<Evidence> {
                     kind_of(&normalise(&name_at(k))).is_some_and(|kind| !domain_revealing(kind))
                 });
                 let j = j.filter(|_| !technical);
-                j.map(|j| (j, kind.is_some_and(strong_kind)))
+                // A file straight in a domain-model folder is a type
+                // (`src/domain/subscriber_email.rs`), part of some domain;
+                // a folder there (`src/domain/orders/`) is one.
+                let model_file =
+                    |j: usize| is_last(j) && matches!(kind, Some(Kind::Domain | Kind::Aggregates));
+                j.map(|j| (j, kind.is_some_and(strong_kind) && !model_file(j)))
             }
             // Feature folders gathered in a container:
             // `src/features/orders/handlers.rs`.
@@ -1205,6 +1210,7 @@ mod tests {
             ("src/app/features/comment/repositories.rs", ""),
             ("src/modules/billing/handlers.rs", ""),
             ("src/modules/billing/service.rs", ""),
+            ("src/domain/subscriber_email.rs", ""),
         ]);
         let ds = propose(&t.ws, &t.files);
         let got = names(&ds);
