@@ -91,6 +91,26 @@ fn annotate_adds_what_the_requirements_imply_and_nothing_else() {
             && summary.contains("cargo specplan annotate"),
         "{summary}"
     );
+    // trace says the code exists and only the link is missing.
+    let gaps = |dir: &Path| -> Vec<String> {
+        let trace: serde_json::Value =
+            serde_json::from_slice(&run(dir, &["trace", "--format", "json"]).stdout).unwrap();
+        trace["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["gaps"].as_array().unwrap().iter())
+            .map(|g| g.as_str().unwrap().to_string())
+            .filter(|g| g == "unannotated" || g == "unimplemented")
+            .collect()
+    };
+    let open = gaps(&dir);
+    assert_eq!(
+        open.iter().filter(|g| *g == "unannotated").count(),
+        6,
+        "{open:?}"
+    );
+    assert!(!open.contains(&"unimplemented".to_string()), "{open:?}");
     let before: Vec<(PathBuf, String)> = ["src/handlers.rs", "Cargo.toml"]
         .iter()
         .map(|f| (dir.join(f), std::fs::read_to_string(dir.join(f)).unwrap()))
@@ -128,6 +148,7 @@ fn annotate_adds_what_the_requirements_imply_and_nothing_else() {
     }
     let ids = routes_ids(&dir);
     assert!(ids.iter().all(|(_, ids)| ids.len() == 1), "{ids:?}");
+    assert!(gaps(&dir).is_empty(), "{:?}", gaps(&dir));
     // Nothing left to do.
     let again = run(&dir, &["annotate"]);
     assert!(again.stdout.is_empty());

@@ -116,6 +116,10 @@ pub struct CodeItem {
 pub enum Gap {
     /// No `#[implements]` names it.
     Unimplemented,
+    /// No `#[implements]` names it, but an endpoint its documents link it
+    /// to is served: the code exists, the annotation does not
+    /// (`cargo specplan annotate`).
+    Unannotated,
     /// No `#[verifies]` names it.
     Unverified,
     /// No user story covers it.
@@ -128,6 +132,7 @@ impl Gap {
     pub fn as_str(self) -> &'static str {
         match self {
             Gap::Unimplemented => "unimplemented",
+            Gap::Unannotated => "unannotated",
             Gap::Unverified => "unverified",
             Gap::Unstoried => "unstoried",
             Gap::Stale => "stale",
@@ -138,6 +143,9 @@ impl Gap {
     pub fn describe(self) -> &'static str {
         match self {
             Gap::Unimplemented => "no code implements it",
+            Gap::Unannotated => {
+                "a handler serves its endpoint, without #[implements] (cargo specplan annotate)"
+            }
             Gap::Unverified => "no test verifies it",
             Gap::Unstoried => "no user story covers it",
             Gap::Stale => "its text changed since its code was confirmed",
@@ -516,6 +524,22 @@ pub fn build(inputs: &Inputs<'_>) -> Matrix {
             doc_eps_of.entry(id.as_str()).or_default().insert(k.clone());
         }
     }
+    // The endpoints each requirement was proposed from ("Proposed from
+    // `GET /x`", what Step 1 writes for a requirement read from the code).
+    let mut proposed_of: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for doc in spec
+        .documents
+        .iter()
+        .filter(|d| d.kind == DocKind::Requirements)
+    {
+        for (id, eps) in crate::pipeline::proposed_from(doc) {
+            let keys = eps
+                .iter()
+                .filter_map(|e| e.split_once(' '))
+                .map(|(m, p)| norm(m, p));
+            proposed_of.entry(id).or_default().extend(keys);
+        }
+    }
     let mut routed: BTreeMap<(String, String), Vec<Routed>> = BTreeMap::new();
     let mut routed_eps_of: BTreeMap<&str, BTreeSet<(String, String)>> = BTreeMap::new();
     if let Some(set) = inputs.routes {
@@ -607,7 +631,7 @@ pub fn build(inputs: &Inputs<'_>) -> Matrix {
             .chain(routed_eps_of.get(id_s.as_str()).into_iter().flatten())
             .cloned()
             .collect();
-        let endpoints = keys
+        let endpoints: Vec<EndpointLink> = keys
             .into_iter()
             .map(|k| EndpointLink {
                 documented: documented.get(&k).cloned(),
@@ -616,6 +640,10 @@ pub fn build(inputs: &Inputs<'_>) -> Matrix {
                 path: k.1,
             })
             .collect();
+        let served = endpoints.iter().any(|e| !e.routed.is_empty())
+            || proposed_of
+                .get(id_s.as_str())
+                .is_some_and(|keys| keys.iter().any(|k| routed.contains_key(k)));
         let code = |kind| {
             let mut v = code_of
                 .get(&(id_s.as_str(), kind))
@@ -634,7 +662,11 @@ pub fn build(inputs: &Inputs<'_>) -> Matrix {
         let mut gaps = Vec::new();
         if counted {
             if !implemented {
-                gaps.push(Gap::Unimplemented);
+                gaps.push(if served {
+                    Gap::Unannotated
+                } else {
+                    Gap::Unimplemented
+                });
             }
             if !verified {
                 gaps.push(Gap::Unverified);

@@ -33,6 +33,29 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     };
     let implemented = annotated(Kind::Implements);
     let verified = annotated(Kind::Verifies);
+    // Requirements whose documented endpoint the router serves: the
+    // handler that serves it, for the help of `unimplemented-requirement`.
+    let mut served: std::collections::BTreeMap<&str, (String, String)> = Default::default();
+    if let Some(set) = cx.routes {
+        let norm = |m: &str, p: &str| (m.to_ascii_uppercase(), crate::routes::normalize_path(p));
+        let handlers: std::collections::BTreeMap<(String, String), String> = set
+            .endpoints
+            .iter()
+            .map(|e| {
+                let h = format!("`{}` (routed at {}:{})", e.handler, e.file, e.line);
+                (norm(&e.method, &e.path), h)
+            })
+            .collect();
+        for (_, ep) in cx.spec.endpoints() {
+            if let Some(h) = handlers.get(&norm(&ep.method, &ep.path)) {
+                for id in &ep.ids {
+                    served
+                        .entry(id.as_str())
+                        .or_insert_with(|| (format!("{} {}", ep.method, ep.path), h.clone()));
+                }
+            }
+        }
+    }
     let has_step = |domain: Option<&str>, kind: DocKind| {
         domain.is_some_and(|d| cx.spec.domain_document(d, kind).is_some())
     };
@@ -56,10 +79,18 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
                 if !implemented.contains(id.as_str()) {
-                    out.push(
-                        at("unimplemented-requirement", doc, &def.range, format!("no code implements `{id}`"))
-                            .with_help(format!("annotate the handler or service that implements it: #[implements(\"{id}\")]")),
+                    let d = at(
+                        "unimplemented-requirement",
+                        doc,
+                        &def.range,
+                        format!("no code implements `{id}`"),
                     );
+                    out.push(match served.get(id.as_str()) {
+                        // The code is there; the link is not.
+                        Some((endpoint, handler)) => d
+                            .with_help(format!("`{endpoint}`, which the documents link to `{id}`, is served by {handler}: `cargo specplan annotate` adds #[implements(\"{id}\")] to it")),
+                        None => d.with_help(format!("annotate the handler or service that implements it: #[implements(\"{id}\")]")),
+                    });
                 }
                 if !verified.contains(id.as_str()) {
                     out.push(
