@@ -192,6 +192,7 @@ fn temporary_files_of_killed_runs_are_removed_by_the_next_run() {
     let docs = dir.join("docs/en/specifications");
     let folders = [
         docs.clone(),
+        docs.join("auth"),
         docs.join("auth/requirements"),
         docs.join("orders/workflows"),
         dir.to_path_buf(),
@@ -224,6 +225,11 @@ fn temporary_files_of_killed_runs_are_removed_by_the_next_run() {
         let _ = child.wait();
     }
     assert!(killed > 0, "no run was killed mid-way");
+    // Whatever the kills left, and a planted one in every folder again: the
+    // next run cleans up even where the last killed run was its only writer.
+    for (i, f) in folders.iter().enumerate() {
+        write(&f.join(format!(".specplan-late{i}.tmp")), "half a docu");
+    }
     // One complete run of a command that, here, changes nothing.
     assert_finishes(dir, &["init", "--yes"]);
     let left = temporaries(dir);

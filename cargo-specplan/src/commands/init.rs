@@ -66,6 +66,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> Result<(), Cl
     let docs_root = ws.root.join(cfg.docs.root());
     let mut created_any = false;
     for d in &cfg.domains {
+        // The domain's own folder holds its README (`index`, two or more
+        // domains): a killed index leaves its temporary there.
+        specplan_core::write::sweep(&ws.jail, &docs_root.join(&d.name));
         for sub in ["requirements", "workflows"] {
             let dir = docs_root.join(&d.name).join(sub);
             specplan_core::write::sweep(&ws.jail, &dir);
