@@ -1567,11 +1567,21 @@ fn api_spec(f: &Facts<'_>) -> Value {
             let req = f.example_request(e);
             let status = f.success_status(e);
             let response = e.response.as_ref().filter(|r| !r.rust.is_empty() && status != 204).map(|r| {
+                let example = examples::example(&r.schema, &f.routes.schemas);
+                // `null` or `[null]`: the code gives the body no type (an
+                // `HttpResponse` built at run time, `impl Responder`): say
+                // what is unknown instead of showing an empty example.
+                let unknown = match &example {
+                    Value::Null => true,
+                    Value::Array(items) => items.iter().all(Value::is_null),
+                    _ => false,
+                };
                 json!({
                     "rust": r.rust,
                     "kind": r.kind,
                     "model": model_of(&r.schema, &f.routes.schemas),
-                    "example": serde_json::to_string_pretty(&examples::example(&r.schema, &f.routes.schemas)).unwrap_or_default(),
+                    "example": serde_json::to_string_pretty(&example).unwrap_or_default(),
+                    "unknown": unknown,
                 })
             });
             let request = e.request.as_ref().filter(|r| !r.rust.is_empty()).map(|r| {
