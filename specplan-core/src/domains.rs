@@ -229,6 +229,8 @@ const GENERIC_NAMES: &[&str] = &[
     "healthz",
     "healthcheck",
     "health-check",
+    "home",
+    "index",
     "prelude",
     "types",
     "type",
@@ -1062,6 +1064,30 @@ fn merge(evidence: Vec<Evidence>) -> Vec<Domain> {
         candidates.retain(|(_, strong)| *strong);
     }
     let mut out: Vec<Domain> = candidates.into_iter().map(|(d, _)| d).collect();
+    // A module named after another domain and a word more, with no route
+    // of its own (`routes/subscriptions_confirm.rs` beside the
+    // `subscriptions` routes), is part of that domain.
+    let names: Vec<String> = out.iter().map(|d| d.name.clone()).collect();
+    let mut folded: Vec<(usize, usize)> = Vec::new();
+    for (i, d) in out.iter().enumerate() {
+        let modules_only = d.evidence.iter().all(|e| e.starts_with("module "));
+        if !modules_only {
+            continue;
+        }
+        if let Some(j) = names.iter().position(|n| {
+            n != &d.name
+                && d.name
+                    .strip_prefix(n.as_str())
+                    .is_some_and(|rest| rest.starts_with('-'))
+        }) {
+            folded.push((i, j));
+        }
+    }
+    for &(i, j) in folded.iter().rev() {
+        let moved = std::mem::take(&mut out[i].evidence);
+        out[j].evidence.extend(moved);
+    }
+    out.retain(|d| !d.evidence.is_empty());
     // Two forms can meet in one slug after merging (`order` routes and an
     // `orders` crate): fold duplicates.
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1190,6 +1216,40 @@ mod tests {
         assert_eq!(strip_layer_affixes("order_service"), "order");
         assert_eq!(strip_layer_affixes("pg_user_repository"), "user");
         assert_eq!(strip_layer_affixes("orders-service"), "orders");
+    }
+
+    /// zero-to-production: `routes/subscriptions_confirm.rs` beside the
+    /// `/subscriptions` routes is part of `subscriptions`; `routes/home/`
+    /// is the landing page.
+    #[test]
+    fn compound_modules_fold_into_their_domain() {
+        let t = testutil::single(&[
+            (
+                "src/startup.rs",
+                r#"
+use actix_web::web;
+pub fn run() {
+    App::new()
+        .route("/subscriptions", web::post().to(subscribe))
+        .route("/subscriptions/confirm", web::get().to(confirm))
+        .route("/", web::get().to(home));
+}
+"#,
+            ),
+            ("src/routes/mod.rs", ""),
+            ("src/routes/subscriptions.rs", ""),
+            ("src/routes/subscriptions_confirm.rs", ""),
+            ("src/routes/home/mod.rs", ""),
+        ]);
+        let ds = propose(&t.ws, &t.files);
+        assert_eq!(names(&ds), ["subscriptions"], "{ds:#?}");
+        assert!(
+            domain(&ds, "subscriptions")
+                .evidence
+                .iter()
+                .any(|e| e.contains("subscriptions_confirm.rs")),
+            "{ds:#?}"
+        );
     }
 
     /// Clean architecture (`src/app/drivers/…`, `src/app/features/<f>/…`,
