@@ -920,7 +920,11 @@ fn main_package(ws: &Workspace) -> Option<&str> {
     }
 }
 
-fn crate_evidence(ws: &Workspace) -> Vec<Evidence> {
+/// `served`: routes or handler modules already make domains. Then a crate counts on its own
+/// only when its name says it is a service (`billing-service`,
+/// `catalog-api`); a plain library crate (`filter-parser`) joins a domain
+/// its routes or modules make, and makes none by itself.
+fn crate_evidence(ws: &Workspace, served: bool) -> Vec<Evidence> {
     let project = project_tokens(ws);
     let main = main_package(ws);
     let mut out = Vec::new();
@@ -938,10 +942,24 @@ fn crate_evidence(ws: &Workspace) -> Vec<Evidence> {
         if !usable_name(&form) {
             continue;
         }
+        const SERVICE: &[&str] = &[
+            "-service",
+            "-services",
+            "-svc",
+            "-api",
+            "-server",
+            "-app",
+            "-web",
+            "-http",
+            "-grpc",
+            "-rest",
+            "-backend",
+        ];
+        let service = SERVICE.iter().any(|s| normalise(&p.name).ends_with(s));
         out.push(Evidence {
             form: synonym(&form).to_string(),
             source: Source::Crate,
-            strong: true,
+            strong: service || !served,
             text: format!("crate {}", p.name),
             at: (false, p.name.clone(), 0),
         });
@@ -955,8 +973,12 @@ fn crate_evidence(ws: &Workspace) -> Vec<Evidence> {
 /// Proposes the workspace's domains, most evidence first.
 pub fn propose(ws: &Workspace, files: &Files) -> Vec<Domain> {
     let mut evidence = route_evidence(ws, files);
+    // Where the code serves routes, a crate is a domain through them (or
+    // its modules); a crate with neither is a library of the workspace
+    // (meilisearch's `filter-parser`, `depth-checker`).
     evidence.extend(module_evidence(ws, files));
-    evidence.extend(crate_evidence(ws));
+    let served = evidence.iter().any(|e| e.strong);
+    evidence.extend(crate_evidence(ws, served));
     let mut domains = merge(evidence);
     if domains.is_empty() {
         let name = main_package(ws)
@@ -1364,6 +1386,9 @@ mod tests {
                 ("services/billing", "billing-service"),
                 ("services/catalog", "catalog-api"),
                 ("common", "shop-common"),
+                // A library crate of a workspace that serves routes: no
+                // domain by itself.
+                ("libs/parser", "filter-parser"),
             ],
             &[
                 (
@@ -1387,6 +1412,7 @@ fn main() { App::new().service(web::scope("/api/shipping").service(web::resource
                 ("services/billing/src/lib.rs", ""),
                 ("services/catalog/src/lib.rs", ""),
                 ("common/src/lib.rs", ""),
+                ("libs/parser/src/lib.rs", ""),
             ],
         );
         let ds = propose(&t.ws, &t.files);
