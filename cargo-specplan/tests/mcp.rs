@@ -123,6 +123,13 @@ fn the_whole_flow_through_an_mcp_client() {
             .contains("waits for Step 1 (requirements) to be approved"),
         "{seen}"
     );
+    assert!(
+        seen["gate_message"]
+            .as_str()
+            .unwrap()
+            .contains("the MCP tools never pass the review gate"),
+        "{seen}"
+    );
     assert_eq!(
         names("consult_documents"),
         [

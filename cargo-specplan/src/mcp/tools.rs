@@ -637,7 +637,14 @@ async fn generate(
     let out = run(argv).await?;
     drop(answers_file);
     if out.code != 0 {
-        return Ok(failed(&out));
+        // The review gate: the CLI's way past it is not the agent's to take.
+        let mut message = out.message();
+        if message.contains("--force") {
+            message.push_str(
+                "\n= note: the MCP tools never pass the review gate: show the person the earlier step's document and call `approve` when they approve it",
+            );
+        }
+        return Ok(CallToolResult::error(vec![ContentBlock::text(message)]));
     }
     let after = status(run(strs(&["status", "--format", "json"])).await?)?;
     let entry = step_entry(&after, domain, &step);
