@@ -523,9 +523,18 @@ fn strip_layer_affixes(name: &str) -> String {
 }
 
 fn usable_name(n: &str) -> bool {
+    // `open_api_utils`, `test_helpers`: a generic last word makes the
+    // whole name generic.
+    let last = n.rsplit('-').next().unwrap_or(n);
+    let generic_tail = n.contains('-')
+        && matches!(
+            last,
+            "utils" | "util" | "helpers" | "helper" | "common" | "types" | "macros" | "testing"
+        );
     !n.is_empty()
         && n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && !GENERIC_NAMES.contains(&n)
+        && !generic_tail
         && !is_version(n)
         && kind_of(n).is_none()
 }
@@ -1293,6 +1302,7 @@ pub fn run() {
             ("src/modules/billing/handlers.rs", ""),
             ("src/modules/billing/service.rs", ""),
             ("src/domain/subscriber_email.rs", ""),
+            ("src/routes/open_api_utils.rs", ""),
         ]);
         let ds = propose(&t.ws, &t.files);
         let got = names(&ds);
