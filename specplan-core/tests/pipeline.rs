@@ -607,8 +607,9 @@ fn the_pipeline_on_every_route_fixture_passes_its_own_check() {
         let mut docs = Vec::new();
         md_files(&ws.root.join(&docs_root), &mut docs);
         docs.sort();
-        // No example that says nothing: a body the code gives no type is a
-        // TODO naming it, not `null`.
+        // No example that says nothing: a body the code gives no type is
+        // written as a question for the person naming that type, never as
+        // a `null` example.
         for doc in docs.iter().filter(|d| d.file_name() == Some("api-spec.md")) {
             let text = std::fs::read_to_string(doc).unwrap();
             for empty in ["```json\nnull\n```", "```json\n[\n  null\n]\n```"] {

@@ -332,6 +332,20 @@ fn log(out: &Output) -> Vec<String> {
         .collect()
 }
 
+/// Runs a command for a call; a child that cannot start, or a cancelled
+/// call, is an internal error.
+async fn run(
+    runner: &Runner,
+    argv: Vec<String>,
+    progress: &Progress,
+    cancel: &CancellationToken,
+) -> Result<Output, McpError> {
+    runner
+        .run(&argv, Some(progress), cancel)
+        .await
+        .map_err(|e| McpError::internal_error(e, None))
+}
+
 pub async fn call(
     runner: &Runner,
     root: &Path,
@@ -340,12 +354,7 @@ pub async fn call(
     progress: &Progress,
     cancel: &CancellationToken,
 ) -> Result<CallToolResult, McpError> {
-    let run = |argv: Vec<String>| async move {
-        runner
-            .run(&argv, Some(progress), cancel)
-            .await
-            .map_err(|e| McpError::internal_error(e, None))
-    };
+    let run = |argv: Vec<String>| run(runner, argv, progress, cancel);
     match name {
         "detect" | "routes" | "status" => {
             Args::new(name, args, &[])?;
@@ -583,12 +592,7 @@ async fn generate(
 ) -> Result<CallToolResult, McpError> {
     let a = Args::new("generate", args, &["domain", "step", "answers"])?;
     let domain = a.required("domain")?;
-    let run = |argv: Vec<String>| async move {
-        runner
-            .run(&argv, Some(progress), cancel)
-            .await
-            .map_err(|e| McpError::internal_error(e, None))
-    };
+    let run = |argv: Vec<String>| run(runner, argv, progress, cancel);
     let status = |out: Output| parse_json(&out, "status");
     let before = status(run(strs(&["status", "--format", "json"])).await?)?;
     // Without a step, the command writes the first whose document does

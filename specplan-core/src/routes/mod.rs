@@ -51,6 +51,12 @@ pub use listen::Listen;
 pub use path::{
     actix_join, axum_nested, loco_join, normalize_path, path_params, path_shape, rocket_join,
 };
+
+/// How an endpoint is compared across the router and the documents:
+/// the method upper-cased, the path normalised (`{id}` for every parameter).
+pub fn endpoint_key(method: &str, path: &str) -> (String, String) {
+    (method.to_ascii_uppercase(), normalize_path(path))
+}
 pub(crate) use schema::type_text;
 pub use types::{Param, TypeRef};
 

@@ -506,7 +506,7 @@ pub fn build(inputs: &Inputs<'_>) -> Matrix {
     }
 
     // Endpoints: documented (by the IDs their entry lists) and routed.
-    let norm = |m: &str, p: &str| (m.to_ascii_uppercase(), crate::routes::normalize_path(p));
+    let norm = crate::routes::endpoint_key;
     let mut documented: BTreeMap<(String, String), DocLoc> = BTreeMap::new();
     let mut doc_eps_of: BTreeMap<&str, BTreeSet<(String, String)>> = BTreeMap::new();
     for (doc, ep) in spec.endpoints() {

@@ -37,7 +37,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     // handler that serves it, for the help of `unimplemented-requirement`.
     let mut served: std::collections::BTreeMap<&str, (String, String)> = Default::default();
     if let Some(set) = cx.routes {
-        let norm = |m: &str, p: &str| (m.to_ascii_uppercase(), crate::routes::normalize_path(p));
+        let norm = crate::routes::endpoint_key;
         let handlers: std::collections::BTreeMap<(String, String), String> = set
             .endpoints
             .iter()

@@ -13,9 +13,7 @@ use crate::diag::Diagnostic;
 use crate::routes::{self, EndpointKind};
 use crate::spec::DocKind;
 
-fn key(method: &str, path: &str) -> (String, String) {
-    (method.to_ascii_uppercase(), routes::normalize_path(path))
-}
+use crate::routes::endpoint_key as key;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(set) = cx.routes else { return };
