@@ -99,6 +99,9 @@ pub enum Command {
     /// Step 6: the specifications README index (and one README per domain for 2+ domains)
     #[command(after_help = EXIT_CODES)]
     Index(IndexArgs),
+    /// Refresh every generated region that the code or the documents have left behind
+    #[command(after_help = EXIT_CODES)]
+    Sync(SyncArgs),
     /// Seed 002: the five consultants' planning docs for a feature
     #[command(after_help = EXIT_CODES)]
     Consult(ConsultArgs),
@@ -289,6 +292,16 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Write nothing; print what is outdated and exit 1 when anything is (for CI)
+    #[arg(long)]
+    pub check: bool,
+    /// Only this domain's documents (Steps 1–5, its README and matrix)
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct ConsultArgs {

@@ -26,6 +26,7 @@ pub mod scan;
 pub mod slug;
 pub mod source;
 pub mod spec;
+pub mod sync;
 pub mod templates;
 pub mod trace;
 pub mod workspace;

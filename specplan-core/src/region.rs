@@ -5,6 +5,11 @@
 //! so a marker quoted inside a code block or an inline code span is text,
 //! not a marker. Regenerating a document replaces the inside of each region
 //! and leaves every other byte — the person's words — exactly as it was.
+//!
+//! A person freezes a region by writing `frozen` after its name,
+//! `<!-- specplan:begin api-overview frozen -->`: from then on its content
+//! is theirs: no command rewrites it and `check` does not report it as
+//! outdated.
 
 use std::ops::Range;
 
@@ -14,6 +19,8 @@ use pulldown_cmark::{Event, Options, Parser};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
     pub name: String,
+    /// `<!-- specplan:begin NAME frozen -->`: kept as the person left it.
+    pub frozen: bool,
     /// The begin marker's bytes.
     pub begin: Range<usize>,
     /// Between the markers (what regeneration replaces).
@@ -45,8 +52,9 @@ enum Marker {
     End,
 }
 
-/// Parses `<!-- specplan:begin NAME -->` / `<!-- specplan:end NAME -->`.
-fn parse_marker(html: &str) -> Option<(Marker, &str)> {
+/// Parses `<!-- specplan:begin NAME [frozen] -->` / `<!-- specplan:end NAME -->`;
+/// the flag is whether the region is frozen.
+fn parse_marker(html: &str) -> Option<(Marker, &str, bool)> {
     let body = html
         .trim()
         .strip_prefix("<!--")?
@@ -59,12 +67,16 @@ fn parse_marker(html: &str) -> Option<(Marker, &str)> {
         "end" => Marker::End,
         _ => return None,
     };
-    let name = name.trim();
+    let (name, frozen) = match name.trim().split_once(char::is_whitespace) {
+        Some((name, flag)) if flag.trim() == "frozen" && kind == Marker::Begin => (name, true),
+        Some(_) => return None,
+        None => (name.trim(), false),
+    };
     let valid = !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
-    valid.then_some((kind, name))
+    valid.then_some((kind, name, frozen))
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -74,7 +86,7 @@ fn line_of(text: &str, at: usize) -> usize {
 /// Every region of `text`, in order.
 pub fn find_regions(text: &str) -> Result<Vec<Region>, RegionError> {
     let mut regions: Vec<Region> = Vec::new();
-    let mut open: Option<(String, Range<usize>)> = None;
+    let mut open: Option<(String, Range<usize>, bool)> = None;
     let parser = Parser::new_ext(text, Options::all()).into_offset_iter();
     for (event, range) in parser {
         let html = match &event {
@@ -86,7 +98,7 @@ pub fn find_regions(text: &str) -> Result<Vec<Region>, RegionError> {
         for line in html.split_inclusive('\n') {
             let line_range = offset..offset + line.trim_end_matches(['\n', '\r']).len();
             offset += line.len();
-            let Some((kind, name)) = parse_marker(line) else {
+            let Some((kind, name, frozen)) = parse_marker(line) else {
                 continue;
             };
             // Extend the marker over the whole line, including its newline,
@@ -105,24 +117,25 @@ pub fn find_regions(text: &str) -> Result<Vec<Region>, RegionError> {
                             line: line_of(text, line_range.start),
                         });
                     }
-                    open = Some((name.to_string(), marker));
+                    open = Some((name.to_string(), marker, frozen));
                 }
-                (Marker::Begin, Some((outer, _))) => {
+                (Marker::Begin, Some((outer, _, _))) => {
                     return Err(RegionError::Nested {
                         name: name.to_string(),
                         outer,
                         line: line_of(text, line_range.start),
                     });
                 }
-                (Marker::End, Some((open_name, begin))) if open_name == name => {
+                (Marker::End, Some((open_name, begin, frozen))) if open_name == name => {
                     regions.push(Region {
                         name: open_name,
+                        frozen,
                         inner: begin.end..line_range.start,
                         begin,
                         end: marker,
                     });
                 }
-                (Marker::End, Some((open_name, begin))) => {
+                (Marker::End, Some((open_name, begin, _))) => {
                     return Err(RegionError::Unterminated {
                         line: line_of(text, begin.start),
                         name: open_name,
@@ -137,7 +150,7 @@ pub fn find_regions(text: &str) -> Result<Vec<Region>, RegionError> {
             }
         }
     }
-    if let Some((name, begin)) = open {
+    if let Some((name, begin, _)) = open {
         return Err(RegionError::Unterminated {
             name,
             line: line_of(text, begin.start),
@@ -164,7 +177,8 @@ impl Merged {
 }
 
 /// Rewrites the inside of each region of `existing` with the same region of
-/// `generated`. Everything outside the regions is kept byte for byte.
+/// `generated`. Everything outside the regions, and the inside of frozen
+/// regions, is kept byte for byte.
 pub fn merge(existing: &str, generated: &str) -> Result<Merged, RegionError> {
     let old = find_regions(existing)?;
     let new = find_regions(generated)?;
@@ -174,14 +188,14 @@ pub fn merge(existing: &str, generated: &str) -> Result<Merged, RegionError> {
     for region in &old {
         text.push_str(&existing[at..region.inner.start]);
         match new.iter().find(|n| n.name == region.name) {
-            Some(n) => {
+            Some(n) if !region.frozen => {
                 let fresh = &generated[n.inner.clone()];
                 if fresh != &existing[region.inner.clone()] {
                     updated.push(region.name.clone());
                 }
                 text.push_str(fresh);
             }
-            None => text.push_str(&existing[region.inner.clone()]),
+            _ => text.push_str(&existing[region.inner.clone()]),
         }
         at = region.inner.end;
     }
@@ -227,6 +241,27 @@ mod tests {
         let again = merge(&m.text, generated).unwrap();
         assert_eq!(again.text, m.text);
         assert!(!again.changed());
+    }
+
+    #[test]
+    fn frozen_regions_keep_the_persons_content() {
+        let doc = "<!-- specplan:begin a frozen -->\nmine\n<!-- specplan:end a -->\n<!-- specplan:begin b -->\nold\n<!-- specplan:end b -->\n";
+        let r = find_regions(doc).unwrap();
+        assert_eq!((r[0].name.as_str(), r[0].frozen), ("a", true));
+        assert!(!r[1].frozen);
+        let generated = "<!-- specplan:begin a -->\nnew\n<!-- specplan:end a -->\n<!-- specplan:begin b -->\nnew\n<!-- specplan:end b -->\n";
+        let m = merge(doc, generated).unwrap();
+        assert_eq!(m.updated, ["b"]);
+        assert!(m.text.contains("mine") && !m.text.contains("old"));
+        // Only `frozen` is a flag, and only on a begin marker.
+        assert!(
+            find_regions("<!-- specplan:begin a stale -->\n")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            find_regions("<!-- specplan:begin a -->\n<!-- specplan:end a frozen -->\n").is_err()
+        );
     }
 
     #[test]

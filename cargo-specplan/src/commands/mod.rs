@@ -13,6 +13,7 @@ mod init;
 mod plan;
 mod routes;
 mod status;
+mod sync;
 mod trace;
 
 use specplan_core::Workspace;
@@ -35,6 +36,7 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
         Command::Approve(args) => approve::run(&cli.global, args, shell),
         Command::Status(args) => status::run(&cli.global, args, shell),
         Command::Index(args) => index::run(&cli.global, args, shell),
+        Command::Sync(args) => sync::run(&cli.global, args, shell),
         Command::Consult(args) => consult::run(&cli.global, args, shell),
         Command::Explain(args) => explain::run(args),
         Command::Mcp(_) => crate::mcp::run(&cli.global),

@@ -142,7 +142,70 @@ impl Nfr {
     }
 }
 
+/// Where `generate` records the answers a domain's documents were written
+/// with, so that later steps, `sync` and `check`'s `outdated-region` render
+/// them the same way without being told again.
+pub fn recorded_path(domain: &str) -> String {
+    format!("specplan/answers/{domain}.toml")
+}
+
+/// Answers shared by every domain (the file the README's CI recipe passes
+/// with `--answers`); a domain's recorded answers take its place.
+pub const SHARED_PATH: &str = "specplan/answers.toml";
+
+/// An answers file that exists but cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid answers file `{path}`: {message}")]
+pub struct AnswersError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The answers a domain's documents were written with: its recorded file,
+/// else the shared one, else none.
+pub fn recorded(ws: &crate::Workspace, domain: &str) -> Result<Answers, AnswersError> {
+    for rel in [recorded_path(domain), SHARED_PATH.to_string()] {
+        let path = ws.root.join(&rel);
+        if !ws.jail.is_file(path.as_std_path()) {
+            continue;
+        }
+        let text = ws
+            .jail
+            .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+            .map_err(|e| AnswersError {
+                path: rel.clone(),
+                message: e.to_string(),
+            })?;
+        return Answers::parse(&text).map_err(|message| AnswersError { path: rel, message });
+    }
+    Ok(Answers::default())
+}
+
 impl Answers {
+    /// `given` over `self`: each answer given replaces the recorded one.
+    pub fn overlay(&self, given: &Answers) -> Answers {
+        fn pick<T: Clone>(given: &[T], old: &[T]) -> Vec<T> {
+            if given.is_empty() { old } else { given }.to_vec()
+        }
+        Answers {
+            purpose: given.purpose.clone().or_else(|| self.purpose.clone()),
+            role: given.role.clone().or_else(|| self.role.clone()),
+            base_url: given.base_url.clone().or_else(|| self.base_url.clone()),
+            stakeholders: pick(&given.stakeholders, &self.stakeholders),
+            features: pick(&given.features, &self.features),
+            nfrs: pick(&given.nfrs, &self.nfrs),
+            constraints: pick(&given.constraints, &self.constraints),
+        }
+    }
+
+    /// The text of a recorded answers file.
+    pub fn to_toml(&self, domain: &str) -> String {
+        let body = toml::to_string(self).unwrap_or_default();
+        format!(
+            "# The answers `cargo specplan generate {domain}` was given. Later steps,\n# `cargo specplan sync` and `check` render the documents with them; edit\n# them here and run `cargo specplan sync` to refresh the generated regions.\n{body}"
+        )
+    }
+
     /// Parses an answers file.
     pub fn parse(text: &str) -> Result<Answers, String> {
         toml::from_str(text).map_err(|e| e.to_string())
@@ -185,5 +248,19 @@ constraints = ["Technical: Postgres", { kind = "Operational", constraint = "12-f
         assert_eq!(a.nfrs[0].parts().1, "Security");
         assert_eq!(a.constraints[1].parts("Technical").0, "Operational");
         assert!(Answers::parse("purpos = 1").is_err());
+        // What is recorded reads back the same.
+        assert_eq!(Answers::parse(&a.to_toml("auth")).unwrap(), a);
+    }
+
+    #[test]
+    fn given_answers_replace_recorded_ones() {
+        let old = Answers::parse("role = \"shopper\"\nbase-url = \"http://a\"\nfeatures = [\"A\"]")
+            .unwrap();
+        let given = Answers::parse("base-url = \"http://b\"").unwrap();
+        let both = old.overlay(&given);
+        assert_eq!(both.role.as_deref(), Some("shopper"));
+        assert_eq!(both.base_url.as_deref(), Some("http://b"));
+        assert_eq!(both.features, old.features);
+        assert_eq!(old.overlay(&Answers::default()), old);
     }
 }

@@ -14,29 +14,65 @@ use crate::routes::{self, Access, Credential, Endpoint, EndpointKind, RouteSet};
 use crate::spec::Document;
 use crate::templates::mermaid_id;
 
-/// Everything the contexts are built from, gathered once.
-pub(super) struct Facts<'p> {
-    pub project: &'p Project<'p>,
-    pub domain: &'p DomainConfig,
-    pub prefix: String,
-    pub answers: &'p Answers,
+/// What the workspace's code says, the same for every domain and step:
+/// read once per run, however many documents are rendered from it.
+pub struct CodeFacts {
     pub inspection: Inspection,
     pub routes: RouteSet,
     pub graph: CallGraph,
     pub namer: FileNamer,
     pub annotations: Vec<Annotation>,
+    /// The Authorization scheme the code expects.
+    pub auth: super::auth::Scheme,
+    /// How diagrams name the SQL database the code's queries go to.
+    pub database: String,
+}
+
+impl CodeFacts {
+    pub fn gather(ws: &crate::Workspace) -> CodeFacts {
+        let files = crate::source::walk_workspace(ws);
+        let inspection = inspect::inspect(ws);
+        let routes = routes::extract(ws, &files);
+        let graph = CallGraph::build(ws, &files);
+        let namer = FileNamer::new(&files);
+        let annotations = annotations::scan_workspace(ws, &files).annotations;
+        let auth = super::auth::scheme(ws, &files);
+        let database = database_label(&inspection);
+        CodeFacts {
+            inspection,
+            routes,
+            graph,
+            namer,
+            annotations,
+            auth,
+            database,
+        }
+    }
+}
+
+/// Everything the contexts of one domain are built from, gathered once.
+pub(super) struct Facts<'p> {
+    pub project: &'p Project<'p>,
+    pub domain: &'p DomainConfig,
+    pub prefix: String,
+    pub answers: &'p Answers,
+    pub inspection: &'p Inspection,
+    pub routes: &'p RouteSet,
+    pub graph: &'p CallGraph,
+    pub namer: &'p FileNamer,
+    pub annotations: &'p [Annotation],
     /// Indices into `routes.endpoints`: this domain's HTTP endpoints.
     pub endpoints: Vec<usize>,
     pub base_url: String,
     /// Where the base URL comes from, or what is unknown.
     pub base_url_source: String,
     /// The Authorization scheme the code expects.
-    pub auth: super::auth::Scheme,
+    pub auth: &'p super::auth::Scheme,
     /// The endpoints each requirement's own words name
     /// ([`super::named_endpoints`]), read once.
     pub named: std::collections::BTreeMap<String, Vec<String>>,
     /// How diagrams name the SQL database the code's queries go to.
-    pub database: String,
+    pub database: &'p str,
 }
 
 /// The SQL database the code talks to through a crate (`PostgreSQL`), when
@@ -336,17 +372,11 @@ fn base_url(inspection: &Inspection, routes: &RouteSet) -> (String, String) {
 impl<'p> Facts<'p> {
     pub fn gather(
         project: &'p Project<'p>,
+        code: &'p CodeFacts,
         domain: &'p DomainConfig,
         answers: &'p Answers,
     ) -> Facts<'p> {
-        let ws = project.ws;
-        let files = crate::source::walk_workspace(ws);
-        let inspection = inspect::inspect(ws);
-        let routes = routes::extract(ws, &files);
-        let graph = CallGraph::build(ws, &files);
-        let namer = FileNamer::new(&files);
-        let annotations = annotations::scan_workspace(ws, &files).annotations;
-        let auth = super::auth::scheme(ws, &files);
+        let routes = &code.routes;
         let domains = &project.config.domains;
         let first = domains.first().map(|d| d.name.as_str());
         let endpoints = routes
@@ -365,24 +395,23 @@ impl<'p> Facts<'p> {
             .collect();
         let (base_url, base_url_source) = match &answers.base_url {
             Some(u) => (u.clone(), "given in the answers".to_string()),
-            None => base_url(&inspection, &routes),
+            None => base_url(&code.inspection, routes),
         };
-        let database = database_label(&inspection);
         Facts {
-            database,
+            database: &code.database,
             project,
             domain,
             prefix: domain.prefix(),
             answers,
-            inspection,
+            inspection: &code.inspection,
             routes,
-            graph,
-            namer,
-            annotations,
+            graph: &code.graph,
+            namer: &code.namer,
+            annotations: &code.annotations,
             endpoints,
             base_url,
             base_url_source,
-            auth,
+            auth: &code.auth,
             named: project
                 .doc(&domain.name, Step::Requirements)
                 .map(super::named_endpoints)
@@ -838,7 +867,7 @@ fn requirements(f: &Facts<'_>) -> Value {
     // IDs of this domain the code names (`#[implements]`, `#[verifies]`)
     // that are not listed yet: candidates too, so no annotation dangles.
     let mut named: Vec<(String, String)> = Vec::new();
-    for an in &f.annotations {
+    for an in f.annotations {
         for id in &an.ids {
             let Ok(parsed) = specplan_ids::Id::parse(&id.text) else {
                 continue;

@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 pub use answers::Answers;
+pub use build::CodeFacts;
 
 use crate::config::{Config, DomainConfig};
 use crate::scaffold::{self, Doc};
@@ -166,6 +167,8 @@ pub enum PipelineError {
         "every step of `{domain}` has its document; pass `--step <STEP>` to regenerate one, or run `cargo specplan index`"
     )]
     AllGenerated { domain: String },
+    #[error(transparent)]
+    Answers(#[from] answers::AnswersError),
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
@@ -355,7 +358,7 @@ fn navigation(
 }
 
 /// The navigation region of a pipeline document.
-fn navigation_region(prev: &Value, next: &Value) -> String {
+pub(crate) fn navigation_region(prev: &Value, next: &Value) -> String {
     format!(
         "<!-- specplan:begin navigation -->\n**Previous:** [{}]({}) | **Next:** [{}]({})\n<!-- specplan:end navigation -->\n",
         prev["title"].as_str().unwrap_or(""),
@@ -516,9 +519,22 @@ pub fn render_step(
     answers: &Answers,
     today: &str,
 ) -> Result<Doc, PipelineError> {
+    let code = CodeFacts::gather(project.ws);
+    render_step_with(project, &code, domain, step, answers, today)
+}
+
+/// [`render_step`] from code facts gathered once for many documents.
+pub fn render_step_with(
+    project: &Project<'_>,
+    code: &CodeFacts,
+    domain: &DomainConfig,
+    step: Step,
+    answers: &Answers,
+    today: &str,
+) -> Result<Doc, PipelineError> {
     let exists = |d: &str, s: Step| project.doc(d, s).is_some();
     let (prev, next) = navigation(project.config, &exists, &domain.name, step);
-    let facts = build::Facts::gather(project, domain, answers);
+    let facts = build::Facts::gather(project, code, domain, answers);
     let mut ctx = build::context(&facts, step);
     ctx["doc"] = json!({
         "version": "0.1.0",
@@ -555,7 +571,15 @@ pub fn generate(
         Err(refusal) if opts.force => Some(refusal),
         Err(refusal) => return Err(PipelineError::Gate(refusal)),
     };
-    let doc = render_step(&project, dom, step, &opts.answers, &opts.today)?;
+    // The answers given now, over those the domain's documents were
+    // written with; recorded so later steps and `sync` use them too.
+    let recorded = answers::recorded(ws, domain)?;
+    let effective = recorded.overlay(&opts.answers);
+    let doc = render_step(&project, dom, step, &effective, &opts.today)?;
+    if !opts.answers.is_empty() && effective != recorded {
+        let rel = answers::recorded_path(domain);
+        write_atomic(&ws.jail, &ws.root.join(&rel), &effective.to_toml(domain))?;
+    }
     let path = project.abs(&doc.rel);
     let read = |path: &Utf8Path| {
         ws.jail
@@ -886,21 +910,41 @@ pub fn index(
     today: &str,
 ) -> Result<Vec<(String, Outcome)>, PipelineError> {
     let project = Project::load(ws, config);
-    let templates = project.templates();
     let mut out = Vec::new();
-    if config.domains.len() >= 2 {
-        for d in &config.domains {
-            let doc = domain_readme(&project, &templates, d, today)?;
-            let outcome = write_document(&ws.jail, &project.abs(&doc.rel), &doc.text, false)?;
-            out.push((doc.rel, outcome));
-        }
+    for doc in index_docs(&project, today)? {
+        let outcome = write_document(&ws.jail, &project.abs(&doc.rel), &doc.text, false)?;
+        out.push((doc.rel, outcome));
     }
-    let readme = scaffold::specifications_readme(ws, config, &templates, today)?;
-    let outcome = write_document(&ws.jail, &ws.root.join(&readme.rel), &readme.text, false)?;
-    out.push((readme.rel, outcome));
+    // The specifications README links the domain READMEs that exist now.
+    let readme = scaffold::specifications_readme(ws, config, &project.templates(), today)?;
+    let again = write_document(&ws.jail, &project.abs(&readme.rel), &readme.text, false)?;
+    if let (Some((_, first)), Outcome::Updated { .. }) = (out.last_mut(), &again)
+        && !matches!(first, Outcome::Created)
+    {
+        *first = again;
+    }
     out.extend(refresh_navigation(ws, config)?);
     out.extend(refresh_traceability(ws, config, &[])?);
     Ok(out)
+}
+
+/// The READMEs Step 6 writes: with two or more domains one per domain,
+/// then the specifications README.
+pub fn index_docs(project: &Project<'_>, today: &str) -> Result<Vec<Doc>, PipelineError> {
+    let templates = project.templates();
+    let mut docs = Vec::new();
+    if project.config.domains.len() >= 2 {
+        for d in &project.config.domains {
+            docs.push(domain_readme(project, &templates, d, today)?);
+        }
+    }
+    docs.push(scaffold::specifications_readme(
+        project.ws,
+        project.config,
+        &templates,
+        today,
+    )?);
+    Ok(docs)
 }
 
 /// Whether `index` would change nothing: every README it writes exists and
@@ -908,27 +952,18 @@ pub fn index(
 /// traceability regions it refreshes are `generate`'s and `trace`'s too,
 /// and their staleness is `check`'s to report).
 fn index_is_current(project: &Project<'_>) -> bool {
-    let (ws, config) = (project.ws, project.config);
-    let templates = project.templates();
-    let today = crate::date::today();
-    let mut docs = Vec::new();
-    if config.domains.len() >= 2 {
-        for d in &config.domains {
-            match domain_readme(project, &templates, d, &today) {
-                Ok(doc) => docs.push((project.abs(&doc.rel), doc.text)),
-                Err(_) => return false,
-            }
-        }
-    }
-    match scaffold::specifications_readme(ws, config, &templates, &today) {
-        Ok(readme) => docs.push((ws.root.join(&readme.rel), readme.text)),
-        Err(_) => return false,
-    }
-    docs.iter().all(|(path, generated)| {
+    let ws = project.ws;
+    let Ok(docs) = index_docs(project, &crate::date::today()) else {
+        return false;
+    };
+    docs.iter().all(|doc| {
         ws.jail
-            .read_to_string(path.as_std_path(), crate::source::MAX_FILE_BYTES)
+            .read_to_string(
+                project.abs(&doc.rel).as_std_path(),
+                crate::source::MAX_FILE_BYTES,
+            )
             .ok()
-            .and_then(|existing| crate::region::merge(&existing, generated).ok())
+            .and_then(|existing| crate::region::merge(&existing, &doc.text).ok())
             .is_some_and(|m| !m.changed())
     })
 }

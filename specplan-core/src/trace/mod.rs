@@ -418,6 +418,15 @@ pub fn region_markers() -> String {
     format!("<!-- specplan:begin {REGION} -->\n<!-- specplan:end {REGION} -->")
 }
 
+/// The `traceability` region of a domain's `requirements.md` at `path`,
+/// with its markers: what `trace --write` writes there.
+pub fn region_text(m: &Matrix, domain: &str, path: &str) -> String {
+    format!(
+        "<!-- specplan:begin {REGION} -->\n{}<!-- specplan:end {REGION} -->\n",
+        markdown::region(m, domain, path)
+    )
+}
+
 /// `trace --write`: refreshes the `traceability` region of each domain's
 /// `requirements.md` that has one. A document without the region is left
 /// alone: the tool never adds to a person's file unasked.
@@ -443,10 +452,7 @@ pub fn write_regions(
             out.push(RegionOutcome::NoRegion { path });
             continue;
         }
-        let generated = format!(
-            "<!-- specplan:begin {REGION} -->\n{}<!-- specplan:end {REGION} -->\n",
-            markdown::region(m, &d.name, &doc.path)
-        );
+        let generated = region_text(m, &d.name, &doc.path);
         out.push(
             match crate::write::write_document(
                 jail,
