@@ -44,6 +44,10 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outdated {
     pub region: String,
+    /// No command writes this region any more: what it described is gone
+    /// from the code (an endpoint renamed or removed). `sync` leaves it to a
+    /// person, who deletes the section or freezes the region.
+    pub orphaned: bool,
     /// The begin marker's bytes in the document as it is.
     pub begin: Range<usize>,
     /// The first lines that differ, `-` as it is, `+` as it would be.
@@ -76,8 +80,19 @@ pub struct Drift {
 }
 
 impl Drift {
+    /// Outdated regions, orphaned ones included.
     pub fn regions(&self) -> usize {
         self.files.iter().map(|f| f.outdated.len()).sum()
+    }
+
+    /// Regions no command writes any more.
+    pub fn orphaned(&self) -> impl Iterator<Item = (&FileDrift, &Outdated)> {
+        self.files.iter().flat_map(|f| {
+            f.outdated
+                .iter()
+                .filter(|o| o.orphaned)
+                .map(move |o| (f, o))
+        })
     }
 
     /// One `outdated-region` warning per region, at its begin marker.
@@ -85,6 +100,26 @@ impl Drift {
         let mut out = Vec::new();
         for f in &self.files {
             for o in &f.outdated {
+                let end = o.begin.end.min(f.before.len());
+                let end = f.before[..end].trim_end().len().max(o.begin.start);
+                let at = Span::from_bytes(&f.before, o.begin.start, end);
+                if o.orphaned {
+                    out.push(
+                        Diagnostic::warning(
+                            RULE,
+                            format!(
+                                "the generated region `{}` describes something the code no longer has",
+                                o.region
+                            ),
+                        )
+                        .in_file(f.rel.clone())
+                        .at(at)
+                        .with_label("no command generates this region any more")
+                        .with_note("an endpoint, flow or item it was generated for was renamed or removed; `sync` does not delete a person's document sections")
+                        .with_help("delete the section if what it describes is gone, or write `frozen` after the region's name to keep it as it is"),
+                    );
+                    continue;
+                }
                 let mut note = o.diff.join("\n");
                 if o.more > 0 {
                     note.push_str(&format!(
@@ -93,8 +128,6 @@ impl Drift {
                         if o.more == 1 { "" } else { "s" }
                     ));
                 }
-                let end = o.begin.end.min(f.before.len());
-                let end = f.before[..end].trim_end().len().max(o.begin.start);
                 out.push(
                     Diagnostic::warning(
                         RULE,
@@ -102,9 +135,9 @@ impl Drift {
                             "the generated region `{}` is not what the code and documents say now",
                             o.region
                         ),
-                        )
+                    )
                     .in_file(f.rel.clone())
-                    .at(Span::from_bytes(&f.before, o.begin.start, end))
+                    .at(at)
                     .with_label("generated from an older state of the workspace")
                     .with_note(format!("what `sync` would change:\n{note}"))
                     .with_help(format!(
@@ -125,6 +158,16 @@ struct Expected {
     by_file: BTreeMap<String, (Vec<String>, String)>,
 }
 
+/// The names of the regions `texts` hold.
+fn generated_names(texts: &[String]) -> Vec<String> {
+    texts
+        .iter()
+        .filter_map(|t| region::find_regions(t).ok())
+        .flatten()
+        .map(|r| r.name)
+        .collect()
+}
+
 impl Expected {
     fn add(&mut self, rel: &str, text: String, fix: &str) {
         let entry = self
@@ -142,10 +185,17 @@ impl Expected {
 /// rendering is repeated over the refreshed texts until nothing changes:
 /// one `sync` leaves nothing for a second one to do.
 pub fn drift(ws: &Workspace, config: &Config, options: &Options) -> Drift {
-    const ROUNDS: usize = 4;
-    let mut out = Drift::default();
     let code = CodeFacts::gather(ws);
     let disk = Project::load(ws, config);
+    drift_with(&disk, &code, options)
+}
+
+/// [`drift`] over documents and code facts the caller has already read
+/// (`check` reads both for its other rules).
+pub fn drift_with(disk: &Project<'_>, code: &CodeFacts, options: &Options) -> Drift {
+    const ROUNDS: usize = 4;
+    let (ws, config) = (disk.ws, disk.config);
+    let mut out = Drift::default();
     // The documents as they are, and the consultants' (from code only).
     let mut originals: BTreeMap<String, Option<(String, Vec<Region>)>> = BTreeMap::new();
     let consulted = if options.domain.is_none() {
@@ -155,15 +205,16 @@ pub fn drift(ws: &Workspace, config: &Config, options: &Options) -> Drift {
     };
     let mut current: BTreeMap<String, String> = BTreeMap::new();
     let mut fixes: BTreeMap<String, String> = BTreeMap::new();
+    let mut generated: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for round in 0..ROUNDS {
         let project = if round == 0 {
             None
         } else {
-            Some(with_texts(&disk, &current))
+            Some(with_texts(disk, &current))
         };
-        let project = project.as_ref().unwrap_or(&disk);
+        let project = project.as_ref().unwrap_or(disk);
         let mut diags = Vec::new();
-        let mut expected = expected(project, &code, options, &mut diags);
+        let mut expected = expected(project, code, options, &mut diags);
         for (rel, text) in &consulted {
             expected.add(rel, text.clone(), "cargo specplan sync");
         }
@@ -185,6 +236,7 @@ pub fn drift(ws: &Workspace, config: &Config, options: &Options) -> Drift {
                 }
             }
             fixes.insert(rel.clone(), fix);
+            generated.insert(rel.clone(), generated_names(&texts));
             next.insert(rel, after);
         }
         if next == current {
@@ -200,13 +252,23 @@ pub fn drift(ws: &Workspace, config: &Config, options: &Options) -> Drift {
         let Some(after) = current.remove(&rel) else {
             continue;
         };
-        if after == before {
-            continue;
-        }
         let Ok(new) = region::find_regions(&after) else {
             continue;
         };
-        let outdated = compare(&before, &old, &after, &new);
+        let names = generated.remove(&rel).unwrap_or_default();
+        let mut outdated = compare(&before, &old, &after, &new);
+        outdated.extend(
+            old.iter()
+                .filter(|r| !r.frozen && !names.contains(&r.name))
+                .map(|r| Outdated {
+                    region: r.name.clone(),
+                    orphaned: true,
+                    begin: r.begin.clone(),
+                    diff: Vec::new(),
+                    more: 0,
+                }),
+        );
+        outdated.sort_by_key(|o| o.begin.start);
         if !outdated.is_empty() {
             out.files.push(FileDrift {
                 fix: fixes
@@ -396,7 +458,7 @@ fn consulted_docs(
 /// Writes the refreshed documents; returns, per file, the regions written.
 pub fn apply(ws: &Workspace, drift: &Drift) -> Result<Vec<(String, Vec<String>)>, WriteError> {
     let mut out = Vec::new();
-    for f in &drift.files {
+    for f in drift.files.iter().filter(|f| f.after != f.before) {
         let path = ws.root.join(&f.rel);
         // The document may have changed since it was read: merge into what
         // is there now, so a word typed meanwhile is not lost.
@@ -420,7 +482,11 @@ pub fn apply(ws: &Workspace, drift: &Drift) -> Result<Vec<(String, Vec<String>)>
         write_atomic(&ws.jail, Utf8Path::new(&path), &text)?;
         out.push((
             f.rel.clone(),
-            f.outdated.iter().map(|o| o.region.clone()).collect(),
+            f.outdated
+                .iter()
+                .filter(|o| !o.orphaned)
+                .map(|o| o.region.clone())
+                .collect(),
         ));
     }
     Ok(out)
@@ -455,6 +521,7 @@ fn compare(before: &str, old: &[Region], after: &str, new: &[Region]) -> Vec<Out
         lines.truncate(SHOWN);
         out.push(Outdated {
             region: o.name.clone(),
+            orphaned: false,
             begin: o.begin.clone(),
             diff: lines,
             more,

@@ -57,13 +57,21 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> Result<(), Cl
     for (rel, names) in &written {
         shell.status("Updating", format!("{rel} (regions: {})", names.join(", ")));
     }
+    let orphaned: Vec<_> = drift.orphaned().collect();
+    for (f, o) in &orphaned {
+        shell.warn(format!(
+            "`{}`: the region `{}` describes something the code no longer has; it is left as it is: delete the section, or write `frozen` after the region's name to keep it",
+            f.rel, o.region
+        ));
+    }
+    let refreshed: usize = written.iter().map(|(_, names)| names.len()).sum();
     shell.status(
         "Finished",
         format!(
             "{} refreshed in {}, {} already current",
-            plural(regions, "region"),
-            plural(files, "document"),
-            drift.compared - files
+            plural(refreshed, "region"),
+            plural(written.len(), "document"),
+            drift.compared - written.len()
         ),
     );
     Ok(())

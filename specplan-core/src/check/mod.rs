@@ -76,20 +76,36 @@ pub fn run(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (spec, scan, routes)
     });
+    let scan_diagnostics = scan.diagnostics;
+    let route_diagnostics = routes.diagnostics.clone();
+    let code = crate::pipeline::CodeFacts::from_parts(ws, &files, routes, scan.annotations);
+    let project = crate::pipeline::Project::from_spec(ws, config, spec);
     let cx = rules::Cx {
         ws,
         config,
-        spec: &spec,
+        spec: &project.spec,
         files: &files,
-        annotations: &scan.annotations,
-        routes: Some(&routes),
+        annotations: &code.annotations,
+        routes: Some(&code.routes),
     };
     let mut diags = rules::run(&cx);
+    if levels.level(crate::sync::RULE) != RuleLevel::Allow {
+        let drift = crate::sync::drift_with(
+            &project,
+            &code,
+            &crate::sync::Options {
+                domain: None,
+                today: crate::date::today(),
+            },
+        );
+        diags.extend(drift.to_diagnostics());
+        diags.extend(drift.diagnostics);
+    }
     diags.extend(ws.diagnostics.iter().cloned());
     diags.extend(files.diagnostics.iter().cloned());
-    diags.extend(spec.diagnostics.iter().cloned());
-    diags.extend(scan.diagnostics.iter().cloned());
-    diags.extend(routes.diagnostics.iter().cloned());
+    diags.extend(project.spec.diagnostics.iter().cloned());
+    diags.extend(scan_diagnostics);
+    diags.extend(route_diagnostics);
     fill_spans(ws, &mut diags);
     let mut report = report::Report {
         diagnostics: apply_levels(diags, &levels),

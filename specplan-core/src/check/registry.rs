@@ -251,6 +251,13 @@ pub static RULES: &[Rule] = &[
         "## What it checks\n\nAfter the meta block, every document has a navigation line with `Previous` and `Next` links. Pipeline documents follow the order requirements → user stories → API spec → use cases → sequence diagrams, across domains in index order; the ends link to the specifications README.\n\n## Why\n\nReaders walk the pipeline in order; a missing or wrong link breaks the walk.\n\n## How to fix\n\n```markdown\n**Previous:** [Requirements](requirements.md) | **Next:** [API Specification](api-spec.md)\n```"
     ),
     rule!(
+        "outdated-region",
+        Structure,
+        Warning,
+        "a generated region that the code or the documents have left behind",
+        "## What it checks\n\nEvery `<!-- specplan:begin NAME -->` region of every document (the workspace documents, Steps 1–5 of each domain, the READMEs of `index`, the traceability matrix, `planning-docs/`) is rendered again, as the command that wrote it would write it now, from the code and the documents; a region whose content differs is reported at its begin marker with the first lines that changed. A domain's documents are rendered with the answers its `generate` was given (`specplan/answers/<domain>.toml`, else `specplan/answers.toml`).\n\n## Why\n\nRename a field of a response type, read a new environment variable, add a compose service, change a handler's extractor or path, move it to another file: the documents' schemas, examples, tables and diagrams keep describing the old code, and nothing else fails.\n\n## Example\n\n```text\nwarning[outdated-region]: the generated region `endpoint-post-api-v1-login` is not what the code and documents say now\n  --> docs/en/specifications/auth/requirements/api-spec.md:51:1\n   = note: what `sync` would change:\n           - | Handler | `src/handlers/auth.rs::login` (routed at `/api/v1/login`) |\n           + | Handler | `src/api/login.rs::login` (routed at `/api/v1/login`) |\n```\n\n## How to fix\n\nRun `cargo specplan sync` (or `sync --domain D`): it rewrites only the outdated regions, never a word outside them. In CI, `cargo specplan sync --check` fails when a region is outdated. To keep a region as a person edited it, freeze it: `<!-- specplan:begin NAME frozen -->`; it is then neither reported nor rewritten."
+    ),
+    rule!(
         "participant-notation",
         Structure,
         Warning,
@@ -492,6 +499,7 @@ mod tests {
             "missing-examples",
             "participant-notation",
             "review-gate",
+            "outdated-region",
         ] {
             assert!(find(name).is_some(), "{name}");
         }

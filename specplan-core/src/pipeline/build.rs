@@ -31,12 +31,23 @@ pub struct CodeFacts {
 impl CodeFacts {
     pub fn gather(ws: &crate::Workspace) -> CodeFacts {
         let files = crate::source::walk_workspace(ws);
-        let inspection = inspect::inspect(ws);
         let routes = routes::extract(ws, &files);
-        let graph = CallGraph::build(ws, &files);
-        let namer = FileNamer::new(&files);
         let annotations = annotations::scan_workspace(ws, &files).annotations;
-        let auth = super::auth::scheme(ws, &files);
+        CodeFacts::from_parts(ws, &files, routes, annotations)
+    }
+
+    /// The facts around routes and annotations already extracted from
+    /// `files` (as `check` does for its own rules).
+    pub fn from_parts(
+        ws: &crate::Workspace,
+        files: &crate::source::Files,
+        routes: RouteSet,
+        annotations: Vec<Annotation>,
+    ) -> CodeFacts {
+        let inspection = inspect::inspect(ws);
+        let graph = CallGraph::build(ws, files);
+        let namer = FileNamer::new(files);
+        let auth = super::auth::scheme(ws, files);
         let database = database_label(&inspection);
         CodeFacts {
             inspection,
@@ -473,10 +484,10 @@ impl<'p> Facts<'p> {
 
     fn flow_builder(&self) -> FlowBuilder<'_> {
         FlowBuilder {
-            graph: &self.graph,
+            graph: self.graph,
             arch: &self.inspection.architecture,
-            namer: &self.namer,
-            database: &self.database,
+            namer: self.namer,
+            database: self.database,
         }
     }
 

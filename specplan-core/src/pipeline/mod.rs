@@ -201,6 +201,16 @@ impl<'a> Project<'a> {
         }
     }
 
+    /// The project over documents already read.
+    pub fn from_spec(ws: &'a Workspace, config: &'a Config, spec: Spec) -> Project<'a> {
+        Project {
+            ws,
+            config,
+            docs_root: config.docs.root(),
+            spec,
+        }
+    }
+
     pub fn domain(&self, name: &str) -> Result<&'a DomainConfig, PipelineError> {
         self.config
             .domains
@@ -575,7 +585,8 @@ pub fn generate(
     // written with; recorded so later steps and `sync` use them too.
     let recorded = answers::recorded(ws, domain)?;
     let effective = recorded.overlay(&opts.answers);
-    let doc = render_step(&project, dom, step, &effective, &opts.today)?;
+    let code = CodeFacts::gather(ws);
+    let doc = render_step_with(&project, &code, dom, step, &effective, &opts.today)?;
     if !opts.answers.is_empty() && effective != recorded {
         let rel = answers::recorded_path(domain);
         write_atomic(&ws.jail, &ws.root.join(&rel), &effective.to_toml(domain))?;
@@ -590,6 +601,38 @@ pub fn generate(
     let mut outcome = write_document(&ws.jail, &path, &doc.text, opts.force)?;
     let mut navigation = refresh_navigation(ws, config)?;
     navigation.extend(refresh_traceability(ws, config, &[domain.to_string()])?);
+    // The domain's other documents name what this step adds (an endpoint's
+    // use cases, a story's flows): their regions follow, as `sync` would.
+    let now = Project::load(ws, config);
+    let drift = crate::sync::drift_with(
+        &now,
+        &code,
+        &crate::sync::Options {
+            domain: Some(domain.to_string()),
+            today: opts.today.clone(),
+        },
+    );
+    for (rel, regions) in crate::sync::apply(ws, &drift)? {
+        if rel == doc.rel {
+            continue;
+        }
+        match navigation.iter_mut().find(|(r, _)| *r == rel) {
+            Some((_, Outcome::Updated { regions: had, .. })) => {
+                for r in regions {
+                    if !had.contains(&r) {
+                        had.push(r);
+                    }
+                }
+            }
+            _ => navigation.push((
+                rel,
+                Outcome::Updated {
+                    regions,
+                    dropped: vec![],
+                },
+            )),
+        }
+    }
     let written = read(&path).unwrap_or_default();
     // The traceability region is `trace`'s: what counts is the net change.
     navigation.retain(|(rel, _)| *rel != doc.rel);
