@@ -76,6 +76,7 @@ fn the_whole_flow_through_an_mcp_client() {
             "generate",
             "approve",
             "index",
+            "sync",
             "check",
             "explain",
             "trace",

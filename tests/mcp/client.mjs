@@ -102,6 +102,8 @@ for (const step of STEPS) {
   seen.steps.push({ step, path: g.path, todos: g.todos.length });
 }
 await ok("index");
+const synced = await ok("sync", { check: true });
+expect(synced.outdated.length === 0, "a pipeline just run leaves no region outdated", synced.outdated);
 const check = await ok("check");
 seen.check = check.summary;
 expect(check.summary.errors === 0, "check is clean after the flow", check.diagnostics.filter((d) => d.level === "error"));

@@ -133,6 +133,19 @@ pub fn catalogue() -> Vec<Tool> {
             false,
         ),
         tool(
+            "sync",
+            "Refresh the generated regions of the documents that the code or the documents have left behind (only inside the regions; a person's words are never touched). With check: true, write nothing and list the outdated regions with what would change.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "domain": {"type": "string", "description": "only this domain's documents"},
+                    "check": {"type": "boolean", "description": "write nothing; list the outdated regions"}
+                },
+                "additionalProperties": false
+            }),
+            false,
+        ),
+        tool(
             "check",
             "Check that the documents and the code agree (the check CI runs): diagnostics with rule, level, file, line and help. Filter by file or rule.",
             json!({
@@ -402,6 +415,36 @@ pub async fn call(
                 return Ok(failed(&out));
             }
             Ok(structured(json!({"log": log(&out)})))
+        }
+        "sync" => {
+            let a = Args::new(name, args, &["domain", "check"])?;
+            let domain = a.string("domain")?;
+            let mut argv = strs(&["sync"]);
+            if a.flag("check")? {
+                argv.push("--check".into());
+            }
+            if let Some(d) = domain {
+                argv.extend(strs(&["--domain", d]));
+            }
+            let out = run(argv.clone()).await?;
+            if out.code > 1 {
+                return Ok(failed(&out));
+            }
+            // The outdated regions, structured: `check`'s findings of the rule.
+            let report = parse_json(&run(strs(&["check", "--format", "json"])).await?, "check")?;
+            let outdated: Vec<Value> = report["diagnostics"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter(|d| d["rule"] == specplan_core::sync::RULE)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(structured(json!({
+                "log": log(&out),
+                "outdated": outdated,
+            })))
         }
         "check" => {
             let a = Args::new(name, args, &["file", "rule"])?;
