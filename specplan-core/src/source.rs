@@ -28,7 +28,7 @@ pub struct WalkedFile {
     pub rel: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Files {
     pub files: Vec<WalkedFile>,
     pub diagnostics: Vec<Diagnostic>,

@@ -239,7 +239,16 @@ pub fn drift_with(disk: &Project<'_>, code: &CodeFacts, options: &Options) -> Dr
             generated.insert(rel.clone(), generated_names(&texts));
             next.insert(rel, after);
         }
-        if next == current {
+        // Nothing differs from the files: no region feeds another a new
+        // value, so a second round would render the same.
+        let unchanged = next.iter().all(|(rel, text)| {
+            originals
+                .get(rel)
+                .and_then(|o| o.as_ref())
+                .is_some_and(|(before, _)| before == text)
+        });
+        if next == current || unchanged {
+            current = next;
             break;
         }
         current = next;
@@ -348,9 +357,29 @@ fn expected(
         .with_help("its generated regions are not checked for drift until this is fixed")
     };
 
+    let has_regions = |rel: &str| {
+        project
+            .spec
+            .documents
+            .iter()
+            .any(|d| d.path == rel && !d.regions.is_empty())
+    };
+    let root = |name: &str| {
+        if project.docs_root.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", project.docs_root)
+        }
+    };
     // `init`: the workspace documents (and the specifications README).
-    if whole {
-        match crate::scaffold::workspace_docs(ws, &code.inspection, config, today) {
+    let workspace_docs = [
+        "README.md",
+        "architecture.md",
+        "config.md",
+        "infrastructure.md",
+    ];
+    if whole && workspace_docs.iter().any(|n| has_regions(&root(n))) {
+        match crate::scaffold::workspace_docs(ws, code.inspection(), config, today) {
             Ok(docs) => {
                 for d in docs {
                     expected.add(&d.rel, d.text, fix_all);
@@ -376,7 +405,11 @@ fn expected(
             }
         };
         for step in Step::ALL {
-            if project.doc(&d.name, step).is_none() {
+            // Nothing to compare in a document without regions.
+            if project
+                .doc(&d.name, step)
+                .is_none_or(|doc| doc.regions.is_empty())
+            {
                 continue;
             }
             match pipeline::render_step_with(project, code, d, step, &answers, today) {

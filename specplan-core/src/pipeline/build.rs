@@ -15,21 +15,23 @@ use crate::spec::Document;
 use crate::templates::mermaid_id;
 
 /// What the workspace's code says, the same for every domain and step:
-/// read once per run, however many documents are rendered from it.
-pub struct CodeFacts {
-    pub inspection: Inspection,
+/// read once per run, however many documents are rendered from it. The
+/// expensive parts (the call graph parses every file) are computed on
+/// first use: rendering a requirements document never needs them.
+pub struct CodeFacts<'w> {
+    ws: &'w crate::Workspace,
+    files: crate::source::Files,
     pub routes: RouteSet,
-    pub graph: CallGraph,
     pub namer: FileNamer,
     pub annotations: Vec<Annotation>,
-    /// The Authorization scheme the code expects.
-    pub auth: super::auth::Scheme,
-    /// How diagrams name the SQL database the code's queries go to.
-    pub database: String,
+    inspection: std::sync::OnceLock<Inspection>,
+    graph: std::sync::OnceLock<CallGraph>,
+    auth: std::sync::OnceLock<super::auth::Scheme>,
+    database: std::sync::OnceLock<String>,
 }
 
-impl CodeFacts {
-    pub fn gather(ws: &crate::Workspace) -> CodeFacts {
+impl<'w> CodeFacts<'w> {
+    pub fn gather(ws: &'w crate::Workspace) -> CodeFacts<'w> {
         let files = crate::source::walk_workspace(ws);
         let routes = routes::extract(ws, &files);
         let annotations = annotations::scan_workspace(ws, &files).annotations;
@@ -39,25 +41,45 @@ impl CodeFacts {
     /// The facts around routes and annotations already extracted from
     /// `files` (as `check` does for its own rules).
     pub fn from_parts(
-        ws: &crate::Workspace,
+        ws: &'w crate::Workspace,
         files: &crate::source::Files,
         routes: RouteSet,
         annotations: Vec<Annotation>,
-    ) -> CodeFacts {
-        let inspection = inspect::inspect(ws);
-        let graph = CallGraph::build(ws, files);
-        let namer = FileNamer::new(files);
-        let auth = super::auth::scheme(ws, files);
-        let database = database_label(&inspection);
+    ) -> CodeFacts<'w> {
         CodeFacts {
-            inspection,
+            ws,
+            files: files.clone(),
+            namer: FileNamer::new(files),
             routes,
-            graph,
-            namer,
             annotations,
-            auth,
-            database,
+            inspection: std::sync::OnceLock::new(),
+            graph: std::sync::OnceLock::new(),
+            auth: std::sync::OnceLock::new(),
+            database: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The stack, architecture and infrastructure.
+    pub fn inspection(&self) -> &Inspection {
+        self.inspection.get_or_init(|| inspect::inspect(self.ws))
+    }
+
+    /// Functions and their calls, for the flows.
+    pub fn graph(&self) -> &CallGraph {
+        self.graph
+            .get_or_init(|| CallGraph::build(self.ws, &self.files))
+    }
+
+    /// The Authorization scheme the code expects.
+    pub fn auth(&self) -> &super::auth::Scheme {
+        self.auth
+            .get_or_init(|| super::auth::scheme(self.ws, &self.files))
+    }
+
+    /// How diagrams name the SQL database the code's queries go to.
+    pub fn database(&self) -> &str {
+        self.database
+            .get_or_init(|| database_label(self.inspection()))
     }
 }
 
@@ -67,23 +89,16 @@ pub(super) struct Facts<'p> {
     pub domain: &'p DomainConfig,
     pub prefix: String,
     pub answers: &'p Answers,
-    pub inspection: &'p Inspection,
+    code: &'p CodeFacts<'p>,
     pub routes: &'p RouteSet,
-    pub graph: &'p CallGraph,
     pub namer: &'p FileNamer,
     pub annotations: &'p [Annotation],
     /// Indices into `routes.endpoints`: this domain's HTTP endpoints.
     pub endpoints: Vec<usize>,
-    pub base_url: String,
-    /// Where the base URL comes from, or what is unknown.
-    pub base_url_source: String,
-    /// The Authorization scheme the code expects.
-    pub auth: &'p super::auth::Scheme,
+    base_url: std::sync::OnceLock<(String, String)>,
     /// The endpoints each requirement's own words name
     /// ([`super::named_endpoints`]), read once.
     pub named: std::collections::BTreeMap<String, Vec<String>>,
-    /// How diagrams name the SQL database the code's queries go to.
-    pub database: &'p str,
 }
 
 /// The SQL database the code talks to through a crate (`PostgreSQL`), when
@@ -383,7 +398,7 @@ fn base_url(inspection: &Inspection, routes: &RouteSet) -> (String, String) {
 impl<'p> Facts<'p> {
     pub fn gather(
         project: &'p Project<'p>,
-        code: &'p CodeFacts,
+        code: &'p CodeFacts<'p>,
         domain: &'p DomainConfig,
         answers: &'p Answers,
     ) -> Facts<'p> {
@@ -404,30 +419,46 @@ impl<'p> Facts<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        let (base_url, base_url_source) = match &answers.base_url {
-            Some(u) => (u.clone(), "given in the answers".to_string()),
-            None => base_url(&code.inspection, routes),
-        };
         Facts {
-            database: &code.database,
             project,
             domain,
             prefix: domain.prefix(),
             answers,
-            inspection: &code.inspection,
+            code,
             routes,
-            graph: &code.graph,
             namer: &code.namer,
             annotations: &code.annotations,
             endpoints,
-            base_url,
-            base_url_source,
-            auth: &code.auth,
+            base_url: std::sync::OnceLock::new(),
             named: project
                 .doc(&domain.name, Step::Requirements)
                 .map(super::named_endpoints)
                 .unwrap_or_default(),
         }
+    }
+
+    fn inspection(&self) -> &'p Inspection {
+        self.code.inspection()
+    }
+
+    fn graph(&self) -> &'p CallGraph {
+        self.code.graph()
+    }
+
+    fn auth(&self) -> &'p super::auth::Scheme {
+        self.code.auth()
+    }
+
+    fn database(&self) -> &'p str {
+        self.code.database()
+    }
+
+    /// The examples' base URL and where it comes from (or what is unknown).
+    fn base_url(&self) -> &(String, String) {
+        self.base_url.get_or_init(|| match &self.answers.base_url {
+            Some(u) => (u.clone(), "given in the answers".to_string()),
+            None => base_url(self.inspection(), self.routes),
+        })
     }
 
     fn endpoints(&self) -> impl Iterator<Item = &Endpoint> {
@@ -454,15 +485,15 @@ impl<'p> Facts<'p> {
         let parts: Vec<&str> = e.handler.split("::").collect();
         let with_ty = (parts.len() >= 2).then(|| parts[parts.len() - 2..].join("::"));
         with_ty
-            .and_then(|n| self.graph.find(&loc.file, &n))
-            .or_else(|| self.graph.find(&loc.file, name))
+            .and_then(|n| self.graph().find(&loc.file, &n))
+            .or_else(|| self.graph().find(&loc.file, name))
     }
 
     /// `src/handlers/auth.rs::register`.
     fn handler_ref(&self, e: &Endpoint) -> String {
         match (self.handler_fn(e), &e.handler_location) {
             (Some(i), _) => {
-                let f = &self.graph.fns[i];
+                let f = &self.graph().fns[i];
                 format!("{}::{}", f.file, f.display())
             }
             (None, Some(loc)) => format!("{}#L{}", loc.file, loc.line),
@@ -473,7 +504,7 @@ impl<'p> Facts<'p> {
     fn success_status(&self, e: &Endpoint) -> u16 {
         self.handler_fn(e)
             .and_then(|i| {
-                self.graph.fns[i]
+                self.graph().fns[i]
                     .statuses
                     .iter()
                     .copied()
@@ -484,10 +515,10 @@ impl<'p> Facts<'p> {
 
     fn flow_builder(&self) -> FlowBuilder<'_> {
         FlowBuilder {
-            graph: self.graph,
-            arch: &self.inspection.architecture,
+            graph: self.graph(),
+            arch: &self.inspection().architecture,
             namer: self.namer,
-            database: self.database,
+            database: self.database(),
         }
     }
 
@@ -516,13 +547,13 @@ impl<'p> Facts<'p> {
                 Some(Credential::Header(h)) => Some(examples::Credential::Header(h.clone())),
                 Some(Credential::Session) => Some(examples::Credential::Cookie),
                 Some(Credential::Authorization) | None => Some(examples::Credential::Scheme(
-                    self.auth.header_word().to_string(),
+                    self.auth().header_word().to_string(),
                 )),
             }
         } else {
             None
         };
-        examples::request(e, &self.routes.schemas, &self.base_url, credential)
+        examples::request(e, &self.routes.schemas, &self.base_url().0, credential)
     }
 
     /// IDs that code implementing them names: `(file::item)` per ID.
@@ -583,7 +614,7 @@ impl<'p> Facts<'p> {
     fn externals(&self) -> Vec<(String, String, String)> {
         let mut out: Vec<(String, String, String)> = Vec::new();
         let mut dbs: Vec<&crate::detect::Database> =
-            self.inspection.stack.databases.iter().collect();
+            self.inspection().stack.databases.iter().collect();
         // A crate the code uses says more than a compose service.
         dbs.sort_by_key(|d| d.package.is_none());
         for db in dbs {
@@ -592,7 +623,7 @@ impl<'p> Facts<'p> {
                 out.push((name, "SystemDb_Ext".into(), db.via.clone()));
             }
         }
-        for m in &self.inspection.stack.messaging {
+        for m in &self.inspection().stack.messaging {
             let name = crate::detect::broker_name(&m.broker).to_string();
             if !out.iter().any(|(n, _, _)| *n == name) {
                 out.push((name, "SystemQueue_Ext".into(), m.name.clone()));
@@ -729,8 +760,9 @@ pub(super) fn context(f: &Facts<'_>, step: Step) -> Value {
     ctx["project"] = json!(f.project.ws.project_name());
     ctx["domain"] = json!({"name": f.domain.name, "prefix": f.prefix});
     ctx["role"] = json!(f.role());
-    ctx["base_url"] = json!(f.base_url);
-    ctx["base_url_source"] = json!(crate::templates::cell(&f.base_url_source));
+    let (url, source) = f.base_url();
+    ctx["base_url"] = json!(url);
+    ctx["base_url_source"] = json!(crate::templates::cell(source));
     ctx
 }
 
@@ -970,7 +1002,7 @@ fn requirements(f: &Facts<'_>) -> Value {
     // System context.
     let system_id = mermaid_id(&f.project.ws.project_name());
     let framework = f
-        .inspection
+        .inspection()
         .stack
         .frameworks
         .first()
@@ -1034,7 +1066,7 @@ fn requirements(f: &Facts<'_>) -> Value {
 }
 
 fn derived_constraints(f: &Facts<'_>) -> Vec<Value> {
-    let s = &f.inspection.stack;
+    let s = &f.inspection().stack;
     let mut out = Vec::new();
     let edition = s
         .packages
@@ -1070,7 +1102,7 @@ fn derived_constraints(f: &Facts<'_>) -> Vec<Value> {
         seen.push(&db.name);
         out.push(json!({"kind": "Technical", "text": format!("{} through `{}`", crate::detect::database_name(&db.name), db.via)}));
     }
-    let arch = &f.inspection.architecture;
+    let arch = &f.inspection().architecture;
     if !arch.layers.is_empty() {
         let layers: Vec<String> = arch
             .layers
@@ -1179,7 +1211,7 @@ fn user_stories(f: &Facts<'_>) -> Value {
                     touched.extend(flow.related);
                 }
                 if let Some(ty) = auth_extractor(e)
-                    && let Some(file) = f.graph.type_file(&ty)
+                    && let Some(file) = f.graph().type_file(&ty)
                 {
                     touched.push(format!("{file}::{ty}"));
                 }
@@ -1368,19 +1400,22 @@ fn auth_flow(f: &Facts<'_>, eps: &[&Endpoint]) -> Value {
         let ext_fn = extractor.as_ref().and_then(|t| {
             ["from_request_parts", "from_request", "from_request_ref"]
                 .iter()
-                .find_map(|m| f.graph.method(t, m))
-                .or_else(|| f.graph.method(&format!("{t}Middleware"), "call"))
-                .or_else(|| f.graph.method(t, "call"))
-                .or_else(|| f.graph.unique_fn(t))
+                .find_map(|m| f.graph().method(t, m))
+                .or_else(|| f.graph().method(&format!("{t}Middleware"), "call"))
+                .or_else(|| f.graph().method(t, "call"))
+                .or_else(|| f.graph().unique_fn(t))
         });
         let handler = f.endpoint_flow(p);
         let h_alias = handler
             .as_ref()
             .and_then(|h| h.participants.first().map(|x| x.alias.clone()));
         if let Some(i) = ext_fn {
-            let mut flow =
-                f.flow_builder()
-                    .flow(i, "C", &format!("{} with {}", p.id(), f.auth.header()), "");
+            let mut flow = f.flow_builder().flow(
+                i,
+                "C",
+                &format!("{} with {}", p.id(), f.auth().header()),
+                "",
+            );
             flow.arrows.pop(); // the extractor answers inside the alt below
             // Keep aliases apart from the login flow's.
             let mw = format!("M{}", seq.participants.len());
@@ -1519,7 +1554,7 @@ fn auth_flow(f: &Facts<'_>, eps: &[&Endpoint]) -> Value {
 
 /// The error type the handlers answer with, and its variants.
 fn error_type(f: &Facts<'_>) -> Value {
-    let found = f.graph.trait_impls.iter().find(|(tr, ty, _)| {
+    let found = f.graph().trait_impls.iter().find(|(tr, ty, _)| {
         matches!(
             tr.as_str(),
             "IntoResponse" | "ResponseError" | "Responder" | "ResponseErrorExt"
@@ -1530,7 +1565,7 @@ fn error_type(f: &Facts<'_>) -> Value {
             "name": ty,
             "trait": tr,
             "file": file,
-            "variants": f.graph.variants.get(ty).cloned().unwrap_or_default(),
+            "variants": f.graph().variants.get(ty).cloned().unwrap_or_default(),
         }),
         None => Value::Null,
     }
@@ -1573,7 +1608,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
             json!({
                 "endpoint": code(&e.id()),
                 "handler": code(&f.handler_ref(e)),
-                "auth": auth_cell(&f.auth.header(), e, false),
+                "auth": auth_cell(&f.auth().header(), e, false),
                 "requirements": join_or_dash(&f.requirements_of(e)),
                 "stories": join_or_dash(&stories_of(e)),
             })
@@ -1648,8 +1683,8 @@ fn api_spec(f: &Facts<'_>) -> Value {
                 "handler": handler,
                 "route": format!("{}:{}", e.file, e.line),
                 "auth": requires_auth(e),
-                "auth_text": auth_cell(&f.auth.header(), e, true),
-                "credential": credential_text(&f.auth.header(), e),
+                "auth_text": auth_cell(&f.auth().header(), e, true),
+                "credential": credential_text(&f.auth().header(), e),
                 "requirements": f.requirements_of(e),
                 "stories": stories_of(e),
                 "use_cases": use_cases_of(e),
@@ -1689,9 +1724,9 @@ fn api_spec(f: &Facts<'_>) -> Value {
         // Each credential once, in the order first met.
         let mut creds: Vec<String> = Vec::new();
         for e in eps.iter().filter(|e| requires_auth(e)) {
-            let mut text = credential_text(&f.auth.header(), e);
+            let mut text = credential_text(&f.auth().header(), e);
             if e.auth.credential == Some(Credential::Authorization) {
-                text = format!("{text} ({})", crate::templates::cell(&f.auth.source()));
+                text = format!("{text} ({})", crate::templates::cell(&f.auth().source()));
             }
             if !creds.contains(&text) {
                 creds.push(text);
@@ -1737,8 +1772,8 @@ fn api_spec(f: &Facts<'_>) -> Value {
         "auth_flow": auth_flow(f, &eps),
         "auth_count": auth_count,
         "auth_summary": auth_summary,
-        "auth_header": f.auth.header(),
-        "auth_source": f.auth.source(),
+        "auth_header": f.auth().header(),
+        "auth_source": f.auth().source(),
         "endpoint_count": eps.len(),
         "error": error_type(f),
         "use_cases_exist": uc_doc.is_some(),
@@ -1914,7 +1949,7 @@ fn use_cases(f: &Facts<'_>) -> Value {
 // ---------------------------------------------------------------- Step 5
 
 fn layers_ascii(f: &Facts<'_>) -> String {
-    let arch = &f.inspection.architecture;
+    let arch = &f.inspection().architecture;
     let mut boxes: Vec<(String, String)> = vec![("Client".into(), "HTTP / JSON".into())];
     for l in &arch.layers {
         boxes.push((format!("{}: {}", l.name, l.role), l.paths.join(", ")));
@@ -2025,7 +2060,7 @@ fn sequence_diagrams(f: &Facts<'_>) -> Value {
                 "{}'s code path writes {queries} statement{} to {} (its branches and loops decide how many run per request).",
                 code(&e.id()),
                 if queries == 1 { "" } else { "s" },
-                f.database
+                f.database()
             ));
         }
         if first_failing.is_none()
@@ -2052,7 +2087,7 @@ fn sequence_diagrams(f: &Facts<'_>) -> Value {
         && let Some(ty) = auth_extractor(p)
         && let Some(i) = ["from_request_parts", "from_request"]
             .iter()
-            .find_map(|m| f.graph.method(&ty, m))
+            .find_map(|m| f.graph().method(&ty, m))
     {
         let mut flow = f.flow_builder().flow(
             i,
@@ -2131,12 +2166,12 @@ fn sequence_diagrams(f: &Facts<'_>) -> Value {
             }
         }
         seen.iter()
-            .map(|file| json!({"file": code(file), "layer": layer_of(&f.inspection.architecture, file)}))
+            .map(|file| json!({"file": code(file), "layer": layer_of(&f.inspection().architecture, file)}))
             .collect()
     };
     json!({
         "layers_ascii": layers_ascii(f),
-        "layers": f.inspection.architecture.layers.iter().map(|l| json!({"name": l.name, "role": l.role, "paths": l.paths.iter().map(|p| code(p)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+        "layers": f.inspection().architecture.layers.iter().map(|l| json!({"name": l.name, "role": l.role, "paths": l.paths.iter().map(|p| code(p)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         "flows": flows,
         "errors": errors,
         "performance": perf,
