@@ -112,10 +112,19 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve the pipeline to coding agents: a Model Context Protocol server on stdio
     Mcp(McpArgs),
+    /// Serve editors: a language server on stdio for the documents and the Rust code
+    Lsp(LspArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct McpArgs {}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; the server always speaks over stdio
+    #[arg(long)]
+    pub stdio: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {

@@ -40,6 +40,7 @@ pub fn run(cli: &Cli, shell: &Shell) -> Result<(), CliError> {
         Command::Consult(args) => consult::run(&cli.global, args, shell),
         Command::Explain(args) => explain::run(args),
         Command::Mcp(_) => crate::mcp::run(&cli.global),
+        Command::Lsp(_) => crate::lsp::run(),
     }
 }
 
