@@ -9,6 +9,8 @@
 #   headless browser. Installed when this runs as root (or with sudo).
 # - strace (Debian's package): the confinement test records every file
 #   syscall of the tool to prove nothing outside the workspace is touched.
+# - Neovim (Debian's package): `cargo specplan lsp` is driven by a real
+#   editor, headless, through its built-in LSP client.
 # A test whose component is missing is skipped with a message naming the
 # install command, except under CI=true, where it fails.
 set -euo pipefail
@@ -21,11 +23,13 @@ else
     echo "note: no Node.js; the Mermaid and MCP client tests are skipped (install nodejs and npm, then rerun)" >&2
 fi
 
-# Debian packages: Chromium (the HTML report in a real browser) and strace
-# (the confinement test checks every file syscall the tool makes).
+# Debian packages: Chromium (the HTML report in a real browser), strace
+# (the confinement test checks every file syscall the tool makes) and
+# Neovim (the language server in a real editor).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v strace >/dev/null 2>&1 || missing="$missing strace"
+command -v nvim >/dev/null 2>&1 || missing="$missing neovim"
 if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="$(command -v sudo || true)"

@@ -76,6 +76,7 @@ fn check_documents(ws: &Workspace, dir: &str) -> Vec<specplan_core::Diagnostic> 
         files: &files,
         annotations: &[],
         routes: None,
+        memo: None,
     };
     let mut out = Vec::new();
     specplan_core::check::rules::structure::check(&cx, &mut out);

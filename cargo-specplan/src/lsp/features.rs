@@ -621,7 +621,7 @@ fn top_of_items(text: &str) -> usize {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        if t.starts_with("//!") || t.starts_with("#![") || t.trim().is_empty() && at == 0 {
+        if t.starts_with("//!") || t.starts_with("#![") || t.trim().is_empty() {
             at += line.len();
         } else {
             break;

@@ -287,7 +287,12 @@ impl Server<'_> {
                 self.publish_open();
             }
         } else if method == DidSaveTextDocument::METHOD {
-            let _ = serde_json::from_value::<DidSaveTextDocumentParams>(n.params);
+            if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params)
+                && let Some(rel) = self.rel(&p.text_document.uri)
+            {
+                self.model.saved(&rel);
+                self.publish_open();
+            }
         } else if method == DidChangeWatchedFiles::METHOD
             && let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params)
         {

@@ -73,6 +73,8 @@ pub struct Model {
     /// The annotations of the open Rust buffers (known before the index).
     buffer_annotations: BTreeMap<String, Vec<Annotation>>,
     matrix: Option<Matrix>,
+    /// What the rules learned about files, kept across edits.
+    memo: specplan_core::check::rules::Memo,
 }
 
 impl Model {
@@ -98,6 +100,7 @@ impl Model {
             buffer_problems: BTreeMap::new(),
             buffer_annotations: BTreeMap::new(),
             matrix: None,
+            memo: Default::default(),
         })
     }
 
@@ -193,11 +196,19 @@ impl Model {
         }
     }
 
-    /// A file changed on disk (saved, or changed by another tool).
+    /// A file changed on disk (saved, created, deleted, or changed by
+    /// another tool).
     pub fn reload(&mut self, rel: &str) {
+        self.memo.forget(rel);
+        self.memo.forget_paths();
         if !self.open.contains_key(rel) {
             self.close(rel);
         }
+    }
+
+    /// The editor saved `rel`: what the rules read from the file is new.
+    pub fn saved(&mut self, rel: &str) {
+        self.memo.forget(rel);
     }
 
     fn apply(&mut self, rel: &str, text: &str) {
@@ -261,6 +272,7 @@ impl Model {
             files: &code.files,
             annotations: &code.annotations,
             routes: Some(&code.routes),
+            memo: Some(&self.memo),
         };
         let mut by_file: BTreeMap<String, Vec<Diagnostic>> =
             rels.iter().map(|r| (r.clone(), Vec::new())).collect();

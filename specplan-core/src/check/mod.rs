@@ -87,6 +87,7 @@ pub fn run(
         files: &files,
         annotations: &code.annotations,
         routes: Some(&code.routes),
+        memo: None,
     };
     let mut diags = rules::run(&cx);
     if levels.level(crate::sync::RULE) != RuleLevel::Allow {

@@ -124,7 +124,7 @@ fn resolve_file(
     // Lexically first, so that `../../etc/passwd` is not even looked up;
     // then through the jail, which refuses a symlink out.
     let refused = if stays_inside(name) {
-        cx.ws.jail.resolve_named(name).err().map(|e| e.to_string())
+        cx.resolve_named(name).err()
     } else {
         Some(format!("`{name}` is outside the workspace"))
     };
@@ -209,25 +209,34 @@ struct ItemCache {
 
 impl ItemCache {
     fn names(&mut self, cx: &Cx<'_>, rel: &str) -> Result<&Vec<String>, String> {
-        let entry = self.parsed.entry(rel.to_string()).or_insert_with(|| {
-            let text = read(cx, rel)?;
-            let file = crate::source::parse_rust_text(&text).map_err(|f| match f {
-                crate::source::ParseFailure::Syntax(e) => {
-                    let at = e.span().start();
-                    format!("it does not parse (line {}: {e})", at.line)
-                }
-                crate::source::ParseFailure::TooDeep { line, what, .. } => {
-                    format!("it is nested too deeply to parse ({what} too deep at line {line})")
-                }
-            })?;
-            let mut names = Vec::new();
-            collect(&file.items, &mut names);
-            names.sort();
-            names.dedup();
-            Ok(names)
-        });
+        let entry = self
+            .parsed
+            .entry(rel.to_string())
+            .or_insert_with(|| match cx.memo {
+                Some(memo) => memo.items(rel, || item_names(cx, rel)),
+                None => item_names(cx, rel),
+            });
         entry.as_ref().map_err(Clone::clone)
     }
+}
+
+/// The item names `rel` defines, parsed with syn.
+fn item_names(cx: &Cx<'_>, rel: &str) -> Result<Vec<String>, String> {
+    let text = read(cx, rel)?;
+    let file = crate::source::parse_rust_text(&text).map_err(|f| match f {
+        crate::source::ParseFailure::Syntax(e) => {
+            let at = e.span().start();
+            format!("it does not parse (line {}: {e})", at.line)
+        }
+        crate::source::ParseFailure::TooDeep { line, what, .. } => {
+            format!("it is nested too deeply to parse ({what} too deep at line {line})")
+        }
+    })?;
+    let mut names = Vec::new();
+    collect(&file.items, &mut names);
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 fn type_name(ty: &syn::Type) -> Option<String> {

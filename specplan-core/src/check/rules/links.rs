@@ -44,9 +44,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     };
                     let jail = &cx.ws.jail;
                     let abs = std::path::Path::new(target.as_str());
-                    if let Err(e) = jail.resolve_named(target) {
+                    if let Err(e) = cx.resolve_named(target) {
                         out.push(
-                            at("broken-link", doc, &link.range, e.to_string())
+                            at("broken-link", doc, &link.range, e)
                                 .with_label("not followed")
                                 .with_help(
                                     "link to files inside the workspace, or use an absolute URL",
@@ -54,7 +54,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         );
                         continue;
                     }
-                    if target.is_empty() || !(jail.is_file(abs) || jail.is_dir(abs)) {
+                    if target.is_empty() || !cx.exists(target) {
                         out.push(
                             at(
                                 "broken-link",

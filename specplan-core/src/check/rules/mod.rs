@@ -31,6 +31,103 @@ pub struct Cx<'a> {
     pub files: &'a Files,
     pub annotations: &'a [Annotation],
     pub routes: Option<&'a RouteSet>,
+    /// What earlier runs learned about files (their items, whether a path
+    /// resolves inside the workspace); `None` for a one-off `check`. The
+    /// language server keeps one across edits and forgets a file when it
+    /// changes.
+    pub memo: Option<&'a Memo>,
+}
+
+/// File facts that stay true until the file changes, shared by successive
+/// runs of the rules.
+#[derive(Debug, Default)]
+pub struct Memo {
+    items: std::sync::Mutex<std::collections::HashMap<String, Result<Vec<String>, String>>>,
+    /// `Jail::resolve_named` of a path: `Err` with why it is refused.
+    resolved: std::sync::Mutex<std::collections::HashMap<String, Result<(), String>>>,
+    /// Whether a path is a file or a directory.
+    exists: std::sync::Mutex<std::collections::HashMap<String, bool>>,
+}
+
+impl Memo {
+    /// `rel` changed on disk: its items are read again.
+    pub fn forget(&self, rel: &str) {
+        lock(&self.items).remove(rel);
+    }
+
+    /// Files were created or deleted: paths are resolved again.
+    pub fn forget_paths(&self) {
+        lock(&self.resolved).clear();
+        lock(&self.exists).clear();
+    }
+
+    pub(crate) fn items(
+        &self,
+        rel: &str,
+        compute: impl FnOnce() -> Result<Vec<String>, String>,
+    ) -> Result<Vec<String>, String> {
+        if let Some(known) = lock(&self.items).get(rel) {
+            return known.clone();
+        }
+        let found = compute();
+        lock(&self.items).insert(rel.to_string(), found.clone());
+        found
+    }
+
+    pub(crate) fn resolved(
+        &self,
+        rel: &str,
+        compute: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), String> {
+        if let Some(known) = lock(&self.resolved).get(rel) {
+            return known.clone();
+        }
+        let found = compute();
+        lock(&self.resolved).insert(rel.to_string(), found.clone());
+        found
+    }
+
+    pub(crate) fn exists(&self, rel: &str, compute: impl FnOnce() -> bool) -> bool {
+        if let Some(&known) = lock(&self.exists).get(rel) {
+            return known;
+        }
+        let found = compute();
+        lock(&self.exists).insert(rel.to_string(), found);
+        found
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Cx<'_> {
+    /// `Jail::resolve_named`, through the memo when there is one.
+    pub(crate) fn resolve_named(&self, rel: &str) -> Result<(), String> {
+        let compute = || {
+            self.ws
+                .jail
+                .resolve_named(rel)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        match self.memo {
+            Some(m) => m.resolved(rel, compute),
+            None => compute(),
+        }
+    }
+
+    /// Whether `rel` is a file or a directory of the workspace.
+    pub(crate) fn exists(&self, rel: &str) -> bool {
+        let compute = || {
+            let p = std::path::Path::new(rel);
+            self.ws.jail.is_file(p) || self.ws.jail.is_dir(p)
+        };
+        match self.memo {
+            Some(m) => m.exists(rel, compute),
+            None => compute(),
+        }
+    }
 }
 
 /// A diagnostic of `rule` at its default level.
