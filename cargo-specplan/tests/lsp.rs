@@ -446,7 +446,55 @@ fn an_editor_session() {
         new_text.contains("3. [Functional Requirements](#3-functional-requirements)"),
         "{new_text}"
     );
+    // The edit replaces the list, not the heading above it.
+    let edit = &toc["edit"]["changes"][c.uri(REQS)][0];
+    assert_eq!(
+        edit["range"]["start"]["line"],
+        line_of(&stale_toc, "1. [Overview]")
+    );
+    assert!(!new_text.contains("Table of Contents"));
     assert_eq!(toc["diagnostics"][0]["code"], "toc-mismatch");
+    // The navigation line, as generate writes it.
+    let nav_line = broken
+        .lines()
+        .find(|l| l.starts_with("**Previous:**"))
+        .unwrap()
+        .to_string();
+    let wrong_nav = broken.replacen(&nav_line, "**Previous:** [Nowhere](nowhere.md)", 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": c.uri(REQS), "version": 4}, "contentChanges": [{"text": wrong_nav}]}),
+    );
+    let diags = c.diagnostics(REQS, 4);
+    assert!(
+        diags.iter().any(|d| d["code"] == "missing-navigation"),
+        "{diags:?}"
+    );
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": c.uri(REQS)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": diags}}),
+    );
+    let nav = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Write the Previous/Next navigation in pipeline order")
+        .unwrap_or_else(|| panic!("{actions}"));
+    assert_eq!(
+        nav["edit"]["changes"][c.uri(REQS)][0]["newText"],
+        nav_line.as_str()
+    );
+    // On the document as generated, there is nothing to fix.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": c.uri(REQS), "version": 5}, "contentChanges": [{"text": reqs}]}),
+    );
+    let _ = c.diagnostics(REQS, 5);
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": c.uri(REQS)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions, json!([]), "a generated document needs no fix");
 
     // Rename an ID across documents and attributes.
     let prepared = c.request(

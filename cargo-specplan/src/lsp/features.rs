@@ -585,7 +585,43 @@ pub fn fixes(model: &Model, rel: &str, text: &str) -> Vec<Fix> {
     };
     out.extend(toc_fix(doc));
     out.extend(numbering_fix(doc));
+    out.extend(navigation_fix(model, doc));
     out
+}
+
+/// The Previous/Next line in pipeline order, replacing the one there (or
+/// added after the meta block).
+fn navigation_fix(model: &Model, doc: &Document) -> Option<Fix> {
+    let line = specplan_core::check::rules::structure::expected_navigation(
+        &model.loaded.config,
+        &model.spec,
+        doc,
+    )?;
+    let (range, new) = match doc.navigation.first() {
+        Some(n) => {
+            let current = doc.text.get(n.line_range.clone())?;
+            if current.trim() == line {
+                return None;
+            }
+            (n.line_range.clone(), line)
+        }
+        None => {
+            let after = doc
+                .meta
+                .range
+                .clone()
+                .or(doc.title.as_ref().map(|t| t.range.clone()))?;
+            let at = doc.text[after.end..]
+                .find('\n')
+                .map_or(doc.text.len(), |i| after.end + i + 1);
+            (at..at, format!("\n{line}\n"))
+        }
+    };
+    Some(Fix {
+        title: "Write the Previous/Next navigation in pipeline order".into(),
+        rule: "missing-navigation",
+        edits: vec![(range, new)],
+    })
 }
 
 /// `use specplan_macros::implements;` (and `verifies`) where a bare
@@ -707,14 +743,16 @@ fn toc_fix(doc: &Document) -> Option<Fix> {
     for (k, s) in numbered.iter().enumerate() {
         list.push_str(&format!("{}. [{}](#{})\n", k + 1, s.title, s.slug));
     }
-    let current = doc.text.get(toc.range.clone())?;
+    // The list under the heading; the heading stays.
+    let list_start = toc.heading_range.end.max(toc.range.start);
+    let current = doc.text.get(list_start..toc.range.end)?;
     if current.trim() == list.trim() {
         return None;
     }
     // Keep the blank lines around the list as they are.
     let lead = current.len() - current.trim_start().len();
     let trail = current.len() - current.trim_end().len();
-    let range = toc.range.start + lead..toc.range.end - trail;
+    let range = list_start + lead..toc.range.end - trail;
     Some(Fix {
         title: "Regenerate the Table of Contents from the sections".into(),
         rule: "toc-mismatch",

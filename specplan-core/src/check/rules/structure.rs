@@ -121,9 +121,15 @@ fn meta(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 /// The pipeline documents that exist, across domains in index order.
 fn pipeline_order<'a>(cx: &'a Cx<'_>) -> Vec<&'a Document> {
-    let mut domains: Vec<String> = cx.config.domains.iter().map(|d| d.name.clone()).collect();
+    order_of(cx.config, cx.spec)
+}
+
+/// The pipeline documents in reading order: each domain's five steps, the
+/// configured domains first.
+fn order_of<'a>(config: &crate::config::Config, spec: &'a crate::spec::Spec) -> Vec<&'a Document> {
+    let mut domains: Vec<String> = config.domains.iter().map(|d| d.name.clone()).collect();
     // Domains on disk but not configured come after, alphabetically.
-    for doc in &cx.spec.documents {
+    for doc in &spec.documents {
         if let Some(d) = &doc.domain
             && doc.kind.step().is_some()
             && !domains.contains(d)
@@ -134,12 +140,54 @@ fn pipeline_order<'a>(cx: &'a Cx<'_>) -> Vec<&'a Document> {
     let mut order = Vec::new();
     for d in &domains {
         for kind in DocKind::PIPELINE {
-            if let Some(doc) = cx.spec.domain_document(d, kind) {
+            if let Some(doc) = spec.domain_document(d, kind) {
                 order.push(doc);
             }
         }
     }
     order
+}
+
+/// The navigation line a pipeline document should have, as `generate`
+/// writes it; `None` outside the pipeline.
+pub fn expected_navigation(
+    config: &crate::config::Config,
+    spec: &crate::spec::Spec,
+    doc: &Document,
+) -> Option<String> {
+    let order = order_of(config, spec);
+    let i = order.iter().position(|d| d.path == doc.path)?;
+    let index = if spec.docs_root.is_empty() {
+        "README.md".to_string()
+    } else {
+        format!("{}/README.md", spec.docs_root)
+    };
+    let link = |j: Option<usize>| -> (String, String) {
+        match j.and_then(|j| order.get(j)) {
+            Some(d) => {
+                let title = d
+                    .kind
+                    .step()
+                    .and_then(|n| crate::pipeline::Step::ALL.get(usize::from(n) - 1))
+                    .map_or("Document", |s| s.title());
+                let title = if d.domain == doc.domain {
+                    title.to_string()
+                } else {
+                    format!("{title}: {}", d.domain.as_deref().unwrap_or(""))
+                };
+                (title, relative_href(&doc.path, &d.path))
+            }
+            None => (
+                "Specifications".to_string(),
+                relative_href(&doc.path, &index),
+            ),
+        }
+    };
+    let (prev, prev_href) = link(i.checked_sub(1));
+    let (next, next_href) = link(Some(i + 1));
+    Some(format!(
+        "**Previous:** [{prev}]({prev_href}) | **Next:** [{next}]({next_href})"
+    ))
 }
 
 /// `dest` (without its anchor) resolved against the document's folder.
