@@ -25,7 +25,11 @@
 //!
 //! `SPECPLAN_BENCH_CASE=table` times `check` on requirements tables of
 //! 10,000 and 40,000 rows (it must grow linearly);
-//! `SPECPLAN_BENCH_CASE=plain|routed` runs one case only;
+//! Then the documented case ([`documented_case`]): the routed workspace
+//! with the documents the pipeline writes, `check` with and without the
+//! rendering of every generated region (`outdated-region`).
+//!
+//! `SPECPLAN_BENCH_CASE=plain|routed|documented` runs one case only;
 //! `SPECPLAN_BENCH_RUNS` sets the number of timed runs (default 9);
 //! `SPECPLAN_BENCH_ORACLE=0` skips the comparison with the full `syn` walk.
 
@@ -107,6 +111,97 @@ fn routed_case(runs: usize, have_rg: bool) {
         println!("  ratio          {ratio:.2}× rg (whole check; target ≤ 1.5×)");
     }
     print_peak(peak, peak_reset);
+}
+
+/// The routed workspace with the documents the pipeline writes (Steps 1–5
+/// of four domains and the index): `check` with `outdated-region`, which
+/// renders every generated region again, against `check` without it.
+fn documented_case(runs: usize) {
+    use specplan_core::pipeline::{self, GenerateOptions, Step};
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let root = tmp.path().canonicalize().unwrap();
+    let (tree, routes) = generate_routed(&root);
+    let domains = ["auth", "orders", "billing", "catalog"];
+    let mut toml = String::from("[docs]\nroot = \"docs/en/specifications\"\n");
+    for d in domains {
+        let _ = write!(toml, "\n[[domains]]\nname = \"{d}\"\n");
+    }
+    std::fs::write(root.join("specplan.toml"), toml).unwrap();
+    let ws = Workspace::load(Some(&root.join("Cargo.toml")), &root).expect("the workspace loads");
+    let mut loaded = specplan_core::config::load(&ws).expect("the configuration loads");
+    let t = Instant::now();
+    for d in domains {
+        for step in Step::ALL {
+            let opts = GenerateOptions {
+                step: Some(step),
+                force: true,
+                today: "2026-01-15".into(),
+                ..GenerateOptions::default()
+            };
+            pipeline::generate(&ws, &loaded.config, d, &opts).expect("the step is written");
+        }
+    }
+    pipeline::index(&ws, &loaded.config, "2026-01-15").expect("the index is written");
+    let regions: usize = walk_md(&root.join("docs"))
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            specplan_core::region::find_regions(&text).map_or(0, |r| r.len())
+        })
+        .sum();
+    println!(
+        "\n== documented: the routed workspace ({} .rs files, {routes} routes) with Steps 1–5 of {} domains and the index ({regions} generated regions), written in {}",
+        tree.rs_files,
+        domains.len(),
+        ms(t.elapsed())
+    );
+    let time = |loaded: &specplan_core::config::Loaded| {
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let report =
+                specplan_core::check::run(&ws, loaded, &specplan_core::check::Options::default())
+                    .expect("the check runs");
+            times.push(t.elapsed());
+            found = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == "outdated-region")
+                .count();
+        }
+        (median(times), found)
+    };
+    let peak_reset = reset_peak();
+    let (with, outdated) = time(&loaded);
+    let peak = peak_kib();
+    loaded
+        .config
+        .rules
+        .insert("outdated-region".into(), "allow".into());
+    let (without, _) = time(&loaded);
+    println!(
+        "  specplan check {:>9}  with outdated-region ({outdated} outdated: the documents are current)",
+        ms(with)
+    );
+    println!(
+        "  specplan check {:>9}  without it (`\"outdated-region\" = \"allow\"`)",
+        ms(without)
+    );
+    print_peak(peak, peak_reset);
+}
+
+fn walk_md(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_md(&p));
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// A requirements table of 10,000 and of 40,000 rows (every row a finding:
@@ -272,6 +367,10 @@ fn main() {
         table_case(runs);
         return;
     }
+    if case == "documented" {
+        documented_case(runs);
+        return;
+    }
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let root = tmp.path().canonicalize().unwrap();
 
@@ -394,6 +493,7 @@ fn main() {
 
     if case != "plain" {
         routed_case(runs, have_rg);
+        documented_case(runs);
     }
 
     // Correctness, untimed.

@@ -388,10 +388,16 @@ fn expected(
             Err(e) => diagnostics.push(render_error("the workspace documents", &e)),
         }
     }
-    // Steps 1–5, with the answers each domain was generated with.
+    // Steps 1–5, with the answers each domain was generated with, rendered
+    // on every core (the code facts are shared; each is computed once).
+    let mut jobs: Vec<(
+        &crate::config::DomainConfig,
+        Step,
+        std::sync::Arc<pipeline::Answers>,
+    )> = Vec::new();
     for d in config.domains.iter().filter(|d| wanted(&d.name)) {
         let answers = match pipeline::answers::recorded(ws, &d.name) {
-            Ok(a) => a,
+            Ok(a) => std::sync::Arc::new(a),
             Err(e) => {
                 diagnostics.push(
                     Diagnostic::error("invalid-toml", e.message.clone())
@@ -408,14 +414,40 @@ fn expected(
             // Nothing to compare in a document without regions.
             if project
                 .doc(&d.name, step)
-                .is_none_or(|doc| doc.regions.is_empty())
+                .is_some_and(|doc| !doc.regions.is_empty())
             {
-                continue;
+                jobs.push((d, step, answers.clone()));
             }
-            match pipeline::render_step_with(project, code, d, step, &answers, today) {
-                Ok(doc) => expected.add(&doc.rel, doc.text, &fix_domain(&d.name)),
-                Err(e) => diagnostics.push(render_error(&project.rel(&d.name, step), &e)),
-            }
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let rendered: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(d, step, answers)| {
+                            pipeline::render_step_with(project, code, d, *step, answers, today)
+                                .map_err(|e| (project.rel(&d.name, *step), e.to_string()))
+                                .map(|doc| (d.name.clone(), doc))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for r in rendered {
+        match r {
+            Ok((domain, doc)) => expected.add(&doc.rel, doc.text, &fix_domain(&domain)),
+            Err((rel, e)) => diagnostics.push(render_error(&rel, &e)),
         }
     }
     // Step 6: the READMEs.
