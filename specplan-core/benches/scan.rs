@@ -142,6 +142,9 @@ fn documented_case(runs: usize) {
         }
     }
     pipeline::index(&ws, &loaded.config, "2026-01-15").expect("the index is written");
+    if let Ok(keep) = std::env::var("SPECPLAN_BENCH_KEEP") {
+        let _ = Command::new("cp").arg("-r").arg(&root).arg(&keep).status();
+    }
     let regions: usize = walk_md(&root.join("docs"))
         .iter()
         .map(|p| {

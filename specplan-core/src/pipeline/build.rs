@@ -28,6 +28,9 @@ pub struct CodeFacts<'w> {
     graph: std::sync::OnceLock<CallGraph>,
     auth: std::sync::OnceLock<super::auth::Scheme>,
     database: std::sync::OnceLock<String>,
+    /// Each endpoint's flow through the code, by endpoint and handler:
+    /// the same for every document that draws or cites it.
+    flows: std::sync::Mutex<std::collections::HashMap<String, Option<Flow>>>,
 }
 
 impl<'w> CodeFacts<'w> {
@@ -56,6 +59,7 @@ impl<'w> CodeFacts<'w> {
             graph: std::sync::OnceLock::new(),
             auth: std::sync::OnceLock::new(),
             database: std::sync::OnceLock::new(),
+            flows: Default::default(),
         }
     }
 
@@ -524,6 +528,26 @@ impl<'p> Facts<'p> {
 
     /// The flow of a request to `e`, from its handler down.
     fn endpoint_flow(&self, e: &Endpoint) -> Option<Flow> {
+        let key = format!("{}|{}|{:?}", e.id(), e.handler, e.handler_location);
+        let cache = |m: &std::sync::Mutex<std::collections::HashMap<String, Option<Flow>>>| {
+            m.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&key)
+                .cloned()
+        };
+        if let Some(known) = cache(&self.code.flows) {
+            return known;
+        }
+        let flow = self.compute_flow(e);
+        self.code
+            .flows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, flow.clone());
+        flow
+    }
+
+    fn compute_flow(&self, e: &Endpoint) -> Option<Flow> {
         let start = self.handler_fn(e)?;
         let mut request = e.id();
         if let Some(r) = &e.request
@@ -802,29 +826,11 @@ fn defs(doc: Option<&Document>, kind: specplan_ids::Kind) -> Vec<(String, String
 
 /// The IDs referenced within definition `id`'s section, of a kind.
 fn refs_within(doc: &Document, id: &str, kind: specplan_ids::Kind) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in &doc.references {
-        if r.within.as_deref() == Some(id) && r.id.kind() == kind {
-            let s = r.id.to_string();
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-    }
-    out
+    doc.within().ids(id, kind).map(str::to_string).collect()
 }
 
 fn endpoint_refs_within(doc: &Document, id: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in &doc.endpoint_refs {
-        if r.within.as_deref() == Some(id) {
-            let s = format!("{} {}", r.method, r.path);
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-    }
-    out
+    doc.within().endpoints(id).to_vec()
 }
 
 fn id_of(prefix: &str, kind: &str, n: usize) -> String {
@@ -1198,6 +1204,11 @@ fn user_stories(f: &Facts<'_>) -> Value {
     let frs = defs(req, specplan_ids::Kind::Fr);
     let nfrs = defs(req, specplan_ids::Kind::Nfr);
     let role = f.role();
+    let error = error_type(f);
+    let nfr_code: Vec<(&String, Vec<String>)> = nfrs
+        .iter()
+        .map(|(nid, _)| (nid, f.implementers(nid, AnnKind::Implements)))
+        .collect();
     let drafts: Vec<StoryDraft> = frs
         .iter()
         .enumerate()
@@ -1205,7 +1216,6 @@ fn user_stories(f: &Facts<'_>) -> Value {
             let eps: Vec<&Endpoint> = f.endpoints_of(id);
             // NFRs implemented by code the endpoints' flows run through.
             let mut touched: Vec<String> = Vec::new();
-            let error = error_type(f);
             for e in &eps {
                 if let Some(flow) = f.endpoint_flow(e) {
                     touched.extend(flow.related);
@@ -1219,16 +1229,16 @@ fn user_stories(f: &Facts<'_>) -> Value {
                     touched.push(format!("{file}::{name}"));
                 }
             }
-            let nfr_ids: Vec<String> = nfrs
+            let nfr_ids: Vec<String> = nfr_code
                 .iter()
-                .filter(|(nid, _)| {
-                    f.implementers(nid, AnnKind::Implements).iter().any(|c| {
+                .filter(|(_, code)| {
+                    code.iter().any(|c| {
                         touched
                             .iter()
                             .any(|t| t == c || t.starts_with(&format!("{c}::")))
                     })
                 })
-                .map(|(nid, _)| nid.clone())
+                .map(|(nid, _)| (*nid).clone())
                 .collect();
             StoryDraft {
                 id: id_of(&f.prefix, "US", i + 1),
@@ -1577,29 +1587,53 @@ fn api_spec(f: &Facts<'_>) -> Value {
     let req_doc = f.doc(Step::Requirements);
     let frs = defs(req_doc, specplan_ids::Kind::Fr);
     let uc_doc = f.doc(Step::UseCases);
+    // Each story with the endpoints and FRs its section names, and each
+    // use case with its endpoints: read once, not once per endpoint.
+    let story_links: Vec<(String, &[String], Vec<&str>)> = stories_doc
+        .map(|d| {
+            d.definitions
+                .iter()
+                .filter(|x| x.id.kind() == specplan_ids::Kind::Us)
+                .map(|x| {
+                    let us = x.id.to_string();
+                    let w = d.within();
+                    let eps = w.endpoints(&us);
+                    let frs = w.ids(&us, specplan_ids::Kind::Fr).collect();
+                    (us, eps, frs)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let stories_of = |e: &Endpoint| -> Vec<String> {
-        let Some(d) = stories_doc else {
-            return Vec::new();
-        };
-        d.definitions
+        let key = e.id();
+        story_links
             .iter()
-            .filter(|x| x.id.kind() == specplan_ids::Kind::Us)
-            .map(|x| x.id.to_string())
-            .filter(|us| {
-                endpoint_refs_within(d, us).iter().any(|k| k == &e.id())
-                    || refs_within(d, us, specplan_ids::Kind::Fr)
-                        .iter()
-                        .any(|fr| e.implements.contains(fr))
+            .filter(|(_, eps, frs)| {
+                eps.contains(&key)
+                    || frs.iter().any(|fr| e.implements.iter().any(|i| i == fr))
             })
+            .map(|(us, _, _)| us.clone())
             .collect()
     };
+    let uc_links: Vec<(String, &[String])> = uc_doc
+        .map(|d| {
+            d.definitions
+                .iter()
+                .filter(|x| x.id.kind() == specplan_ids::Kind::Uc)
+                .map(|x| {
+                    let uc = x.id.to_string();
+                    let eps = d.within().endpoints(&uc);
+                    (uc, eps)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let use_cases_of = |e: &Endpoint| -> Vec<String> {
-        let Some(d) = uc_doc else { return Vec::new() };
-        d.definitions
+        let key = e.id();
+        uc_links
             .iter()
-            .filter(|x| x.id.kind() == specplan_ids::Kind::Uc)
-            .map(|x| x.id.to_string())
-            .filter(|uc| endpoint_refs_within(d, uc).iter().any(|k| k == &e.id()))
+            .filter(|(_, eps)| eps.contains(&key))
+            .map(|(uc, _)| uc.clone())
             .collect()
     };
     let catalog: Vec<Value> = eps
@@ -1618,10 +1652,14 @@ fn api_spec(f: &Facts<'_>) -> Value {
     // path (Rocket routes that differ by query or rank) joins its section,
     // which would otherwise define the endpoint twice.
     let mut sections: Vec<(&Endpoint, Vec<&Endpoint>)> = Vec::new();
+    let mut section_of: std::collections::HashMap<String, usize> = Default::default();
     for &e in &eps {
-        match sections.iter_mut().find(|(first, _)| first.id() == e.id()) {
-            Some((_, more)) => more.push(e),
-            None => sections.push((e, Vec::new())),
+        match section_of.get(&e.id()) {
+            Some(&i) => sections[i].1.push(e),
+            None => {
+                section_of.insert(e.id(), sections.len());
+                sections.push((e, Vec::new()));
+            }
         }
     }
     let endpoints: Vec<Value> = sections

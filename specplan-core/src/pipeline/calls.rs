@@ -215,6 +215,10 @@ pub struct CallGraph {
     pub variants: HashMap<String, Vec<String>>,
     /// `impl Trait for Type`: (trait, type, file).
     pub trait_impls: Vec<(String, String, String)>,
+    /// Function name → the indices in `fns` of the functions so named, in
+    /// order: every lookup by name goes through it (a backend has tens of
+    /// thousands of functions and asks for hundreds of handlers).
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 const CONSTRUCTORS: &[&str] = &["new", "default", "from", "into", "clone", "builder"];
@@ -547,7 +551,20 @@ impl CallGraph {
             };
             g.add_items(&file.rel, &ast.items);
         }
+        g.index();
         g
+    }
+
+    fn index(&mut self) {
+        self.by_name.clear();
+        for (i, f) in self.fns.iter().enumerate() {
+            self.by_name.entry(f.name.clone()).or_default().push(i);
+        }
+    }
+
+    /// The indices of the functions named `name`, in order.
+    fn named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        self.by_name.get(name).into_iter().flatten().copied()
     }
 
     fn add_items(&mut self, file: &str, items: &[syn::Item]) {
@@ -631,8 +648,9 @@ impl CallGraph {
             Some((t, f)) => (Some(t.rsplit("::").next().unwrap_or(t)), f),
             None => (None, name),
         };
-        self.fns.iter().position(|x| {
-            x.file == file && x.name == f && (ty.is_none() || x.self_ty.as_deref() == ty)
+        self.named(f).find(|&i| {
+            let x = &self.fns[i];
+            x.file == file && (ty.is_none() || x.self_ty.as_deref() == ty)
         })
     }
 
@@ -641,26 +659,23 @@ impl CallGraph {
     /// with several implementations stays unresolved).
     pub fn method(&self, ty: &str, method: &str) -> Option<usize> {
         let own = self
-            .fns
-            .iter()
-            .position(|x| x.self_ty.as_deref() == Some(ty) && x.name == method);
+            .named(method)
+            .find(|&i| self.fns[i].self_ty.as_deref() == Some(ty));
         if own.is_some() {
             return own;
         }
         let mut impls = self.trait_impls.iter().filter(|(t, _, _)| t == ty);
         match (impls.next(), impls.next()) {
             (Some((_, imp, _)), None) if imp != ty => self
-                .fns
-                .iter()
-                .position(|x| x.self_ty.as_deref() == Some(imp.as_str()) && x.name == method),
+                .named(method)
+                .find(|&i| self.fns[i].self_ty.as_deref() == Some(imp.as_str())),
             _ => None,
         }
     }
 
     /// The free function `name`, when exactly one exists.
     pub fn unique_fn(&self, name: &str) -> Option<usize> {
-        let mut all = (0..self.fns.len())
-            .filter(|&i| self.fns[i].self_ty.is_none() && self.fns[i].name == name);
+        let mut all = self.named(name).filter(|&i| self.fns[i].self_ty.is_none());
         match (all.next(), all.next()) {
             (Some(one), None) => Some(one),
             _ => None,
@@ -676,8 +691,9 @@ impl CallGraph {
     }
 
     fn free_fn(&self, name: &str, near: &str) -> Option<usize> {
-        let all: Vec<usize> = (0..self.fns.len())
-            .filter(|&i| self.fns[i].self_ty.is_none() && self.fns[i].name == name)
+        let all: Vec<usize> = self
+            .named(name)
+            .filter(|&i| self.fns[i].self_ty.is_none())
             .collect();
         match all.as_slice() {
             [one] => Some(*one),
@@ -1026,6 +1042,7 @@ mod tests {
         let mut g = CallGraph::default();
         let ast = syn::parse_file(src).unwrap();
         g.add_items("src/lib.rs", &ast.items);
+        g.index();
         g
     }
 

@@ -931,6 +931,9 @@ pub struct Document {
     /// Where `text`'s lines start, built on the first span asked for.
     #[serde(skip)]
     pub lines: std::sync::OnceLock<specplan_ids::lines::LineIndex>,
+    /// What each definition's section references, built on first use.
+    #[serde(skip)]
+    pub within_index: std::sync::OnceLock<Within>,
     /// The first H1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Title>,
@@ -1002,5 +1005,62 @@ impl Document {
             Some(t) => t.range.clone(),
             None => 0..self.text.find('\n').unwrap_or(self.text.len()),
         }
+    }
+}
+
+/// The endpoints and IDs referenced inside each definition's or
+/// endpoint's section (`Reference::within`), in order, once each: looked
+/// up per definition by the generators instead of scanning every
+/// reference of the document each time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Within {
+    endpoints: std::collections::HashMap<String, Vec<String>>,
+    ids: std::collections::HashMap<String, Vec<(specplan_ids::Kind, String)>>,
+}
+
+impl Within {
+    fn of(doc: &Document) -> Within {
+        let mut w = Within::default();
+        for r in &doc.endpoint_refs {
+            if let Some(within) = &r.within {
+                let key = format!("{} {}", r.method, r.path);
+                let list = w.endpoints.entry(within.clone()).or_default();
+                if !list.contains(&key) {
+                    list.push(key);
+                }
+            }
+        }
+        for r in &doc.references {
+            if let Some(within) = &r.within {
+                let id = (r.id.kind(), r.id.to_string());
+                let list = w.ids.entry(within.clone()).or_default();
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            }
+        }
+        w
+    }
+
+    /// The endpoints (`GET /x`) the section of `id` names.
+    pub fn endpoints(&self, id: &str) -> &[String] {
+        self.endpoints.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The IDs of `kind` the section of `id` names.
+    pub fn ids(&self, id: &str, kind: specplan_ids::Kind) -> impl Iterator<Item = &str> {
+        self.ids
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, s)| s.as_str())
+    }
+}
+
+impl Document {
+    /// What each section references ([`Within`]).
+    pub fn within(&self) -> &Within {
+        self.within_index.get_or_init(|| Within::of(self))
     }
 }

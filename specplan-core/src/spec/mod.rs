@@ -272,6 +272,7 @@ pub fn parse_document(rel: &str, text: &str, ctx: &Context) -> Document {
         prefix,
         text: text.to_string(),
         lines: Default::default(),
+        within_index: Default::default(),
         title: None,
         meta: Meta::default(),
         navigation: Vec::new(),
