@@ -457,3 +457,57 @@ fn recorded_answers_are_not_drift() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("specplan/answers/items.toml"), "{stderr}");
 }
+
+#[test]
+fn the_index_without_init_links_only_what_exists_and_reads_in_checks_order() {
+    // No `init`: the configuration by hand, and a domain on disk that the
+    // configuration does not name (check walks it after the configured ones).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("shop");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/sync/shop"),
+        &dir,
+    );
+    std::fs::write(
+        dir.join("specplan.toml"),
+        "[docs]\nroot = \"docs/en/specifications\"\n\n[[domains]]\nname = \"items\"\n",
+    )
+    .unwrap();
+    let zeta = dir.join("docs/en/specifications/zeta/requirements/requirements.md");
+    std::fs::create_dir_all(zeta.parent().unwrap()).unwrap();
+    std::fs::write(
+        &zeta,
+        "# Requirements: zeta\n\n- **Version:** 0.1.0\n- **Last Updated:** 2026-01-15\n- **Status:** Draft\n\n**Previous:** [API Specification: items](../../items/requirements/api-spec.md) | **Next:** [Specifications](../../README.md)\n",
+    )
+    .unwrap();
+    for step in ["requirements", "user-stories", "api-spec"] {
+        ok(&dir, &["generate", "items", "--yes"]);
+        ok(&dir, &["approve", "items", step]);
+    }
+    ok(&dir, &["index"]);
+    let readme = std::fs::read_to_string(dir.join("docs/en/specifications/README.md")).unwrap();
+    assert!(!readme.contains("](architecture.md)"), "{readme}");
+    assert!(
+        readme.contains("`architecture.md` (not written: `cargo specplan init` writes it)"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("**Next:** [Requirements](items/requirements/requirements.md)"),
+        "{readme}"
+    );
+    let api = std::fs::read_to_string(dir.join(API_SPEC)).unwrap();
+    assert!(
+        api.contains("**Next:** [Requirements: zeta](../../zeta/requirements/requirements.md)"),
+        "{api}"
+    );
+    let check = run(&dir, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(!stderr.contains("error["), "{stderr}");
+    assert!(
+        !stderr
+            .lines()
+            .any(|l| l.starts_with("warning[missing-navigation]")
+                || l.contains("items/requirements") && l.contains("missing-navigation")),
+        "{stderr}"
+    );
+}

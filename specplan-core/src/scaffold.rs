@@ -100,7 +100,45 @@ pub fn specifications_readme(
     templates: &Templates,
     today: &str,
 ) -> Result<Doc, TemplateError> {
+    readme_of(ws, config, templates, today, false)
+}
+
+/// The three workspace documents: (title, file, description).
+const WORKSPACE_DOCS: [(&str, &str, &str); 3] = [
+    (
+        "Architecture",
+        "architecture.md",
+        "Folder structure and layers",
+    ),
+    ("Configuration", "config.md", "Environment variables"),
+    (
+        "Infrastructure",
+        "infrastructure.md",
+        "Services, containers and ports",
+    ),
+];
+
+/// The README; `written_with` when the workspace documents are written in
+/// the same run (`init`), so they are linked although not on disk yet.
+fn readme_of(
+    ws: &Workspace,
+    config: &Config,
+    templates: &Templates,
+    today: &str,
+    written_with: bool,
+) -> Result<Doc, TemplateError> {
     let root = config.docs.root();
+    let workspace_docs: Vec<Value> = WORKSPACE_DOCS
+        .iter()
+        .map(|(title, file, description)| {
+            let exists = written_with
+                || ws
+                    .jail
+                    .is_file(ws.root.join(&root).join(file).as_std_path());
+            json!({"title": title, "file": file, "exists": exists, "description": description})
+        })
+        .collect();
+    let architecture = workspace_docs[0]["exists"] == true;
     let domains: Vec<Value> = config
         .domains
         .iter()
@@ -127,10 +165,36 @@ pub fn specifications_readme(
             })
         })
         .collect();
+    // Next: the architecture when it exists, else the first document of
+    // the pipeline; without either, no link that would lead nowhere.
+    let first = domains.iter().find_map(|d| {
+        d["docs"]
+            .as_array()?
+            .iter()
+            .find(|x| x["exists"] == true)
+            .map(|x| {
+                (
+                    x["title"].as_str().unwrap_or("").to_string(),
+                    x["href"].as_str().unwrap_or("").to_string(),
+                )
+            })
+    });
+    let mut doc = doc_meta(
+        today,
+        ("Specifications", "README.md"),
+        ("Architecture", "architecture.md"),
+    );
+    if !architecture {
+        doc["next"] = match first {
+            Some((title, href)) => json!({"title": title, "href": href}),
+            None => Value::Null,
+        };
+    }
     let ctx = json!({
         "project": ws.project_name(),
-        "doc": doc_meta(today, ("Specifications", "README.md"), ("Architecture", "architecture.md")),
+        "doc": doc,
         "domains": domains,
+        "workspace_docs": workspace_docs,
     });
     Ok(Doc {
         rel: format!("{root}/README.md"),
@@ -152,7 +216,7 @@ pub fn workspace_docs(
     let mut docs = Vec::new();
 
     // README.md: the index (the same document `index` writes).
-    docs.push(specifications_readme(ws, config, &templates, today)?);
+    docs.push(readme_of(ws, config, &templates, today, true)?);
 
     // architecture.md
     let arch = &inspection.architecture;

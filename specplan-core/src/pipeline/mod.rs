@@ -328,15 +328,14 @@ fn link(title: String, href: String) -> Value {
 /// are there, across domains in configuration order; the ends link to the
 /// specifications README.
 fn navigation(
-    config: &Config,
+    domains: &[String],
     exists: &dyn Fn(&str, Step) -> bool,
     domain: &str,
     step: Step,
 ) -> (Value, Value) {
-    let order: Vec<(&str, Step)> = config
-        .domains
+    let order: Vec<(&str, Step)> = domains
         .iter()
-        .flat_map(|d| Step::ALL.into_iter().map(move |s| (d.name.as_str(), s)))
+        .flat_map(|d| Step::ALL.into_iter().map(move |s| (d.as_str(), s)))
         .filter(|(d, s)| (*d == domain && *s == step) || exists(d, *s))
         .collect();
     let here = format!("{domain}/{}", step.path_in_domain());
@@ -367,6 +366,24 @@ fn navigation(
     (prev, next)
 }
 
+/// The domains in reading order, as `check` walks the pipeline: the
+/// configured ones, then those with documents on disk but no
+/// configuration, alphabetically.
+fn reading_order(config: &Config, spec: &Spec) -> Vec<String> {
+    let mut domains: Vec<String> = config.domains.iter().map(|d| d.name.clone()).collect();
+    let mut extra: Vec<String> = spec
+        .documents
+        .iter()
+        .filter(|d| d.kind.step().is_some())
+        .filter_map(|d| d.domain.clone())
+        .filter(|d| !domains.contains(d))
+        .collect();
+    extra.sort();
+    extra.dedup();
+    domains.extend(extra);
+    domains
+}
+
 /// The navigation region of a pipeline document.
 pub(crate) fn navigation_region(prev: &Value, next: &Value) -> String {
     format!(
@@ -386,6 +403,7 @@ pub fn refresh_navigation(
 ) -> Result<Vec<(String, Outcome)>, PipelineError> {
     let project = Project::load(ws, config);
     let exists = |d: &str, s: Step| project.doc(d, s).is_some();
+    let order = reading_order(config, &project.spec);
     let mut out = Vec::new();
     for d in &config.domains {
         for step in Step::ALL {
@@ -395,7 +413,7 @@ pub fn refresh_navigation(
             if !doc.regions.iter().any(|r| r.name == "navigation") {
                 continue;
             }
-            let (prev, next) = navigation(config, &exists, &d.name, step);
+            let (prev, next) = navigation(&order, &exists, &d.name, step);
             let region = navigation_region(&prev, &next);
             let rel = doc.path.clone();
             let outcome = write_document(&ws.jail, &project.abs(&rel), &region, false)?;
@@ -543,7 +561,8 @@ pub fn render_step_with(
     today: &str,
 ) -> Result<Doc, PipelineError> {
     let exists = |d: &str, s: Step| project.doc(d, s).is_some();
-    let (prev, next) = navigation(project.config, &exists, &domain.name, step);
+    let order = reading_order(project.config, &project.spec);
+    let (prev, next) = navigation(&order, &exists, &domain.name, step);
     let facts = build::Facts::gather(project, code, domain, answers);
     let mut ctx = build::context(&facts, step);
     ctx["doc"] = json!({
@@ -1160,7 +1179,14 @@ mod tests {
         };
         let exists =
             |d: &str, s: Step| s == Step::Requirements || (d == "auth" && s == Step::UserStories);
-        let (prev, next) = navigation(&config, &exists, "auth", Step::UserStories);
+        let spec = Spec {
+            docs_root: String::new(),
+            root_exists: true,
+            documents: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let order = reading_order(&config, &spec);
+        let (prev, next) = navigation(&order, &exists, "auth", Step::UserStories);
         assert_eq!(
             prev,
             json!({"title": "Requirements", "href": "requirements.md"})
@@ -1169,7 +1195,7 @@ mod tests {
             next,
             json!({"title": "Requirements: orders", "href": "../../orders/requirements/requirements.md"})
         );
-        let (_, next) = navigation(&config, &exists, "orders", Step::Requirements);
+        let (_, next) = navigation(&order, &exists, "orders", Step::Requirements);
         assert_eq!(
             next,
             json!({"title": "Specifications", "href": "../../README.md"})
