@@ -394,6 +394,31 @@ fn an_editor_session() {
             .contains("`src/handlers/items.rs`"),
         "{hover}"
     );
+    // File names on a participant line of a diagram.
+    let with_line = seq.replacen(
+        "    participant P as items.rs<br/>(Presentation)",
+        "    participant P as items.rs<br/>(Presentation)\n    participant Q as ",
+        1,
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": c.uri(SEQ), "version": 2}, "contentChanges": [{"text": with_line}]}),
+    );
+    let completion = c.request(
+        "textDocument/completion",
+        c.at(SEQ, &with_line, "participant Q as ", 17),
+    );
+    let files: Vec<&str> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"items.rs") && files.contains(&"auth.rs"),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.starts_with("FR-")), "{files:?}");
     let api = c.open(API, "markdown");
     let def = c.request(
         "textDocument/definition",

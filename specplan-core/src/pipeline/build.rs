@@ -1609,8 +1609,7 @@ fn api_spec(f: &Facts<'_>) -> Value {
         story_links
             .iter()
             .filter(|(_, eps, frs)| {
-                eps.contains(&key)
-                    || frs.iter().any(|fr| e.implements.iter().any(|i| i == fr))
+                eps.contains(&key) || frs.iter().any(|fr| e.implements.iter().any(|i| i == fr))
             })
             .map(|(us, _, _)| us.clone())
             .collect()
