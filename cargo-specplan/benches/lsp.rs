@@ -19,77 +19,16 @@
 #[path = "../../specplan-core/benches/support/workspace.rs"]
 mod workspace;
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[allow(dead_code)]
+#[path = "../tests/common/lsp_client.rs"]
+mod lsp_client;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use lsp_client::Client;
 use serde_json::{Value, json};
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next: i64,
-}
-
-impl Client {
-    fn write(&mut self, msg: Value) {
-        let body = serde_json::to_string(&msg).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn read(&mut self) -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "server closed"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        self.write(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let msg = self.read();
-            if msg["id"] == id && msg.get("method").is_none() {
-                return msg["result"].clone();
-            }
-        }
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.write(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Waits for the diagnostics of `version` of `uri`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> usize {
-        loop {
-            let msg = self.read();
-            if msg["method"] == "textDocument/publishDiagnostics"
-                && msg["params"]["uri"] == uri
-                && msg["params"]["version"] == version
-            {
-                return msg["params"]["diagnostics"].as_array().map_or(0, Vec::len);
-            }
-        }
-    }
-}
 
 fn binary() -> PathBuf {
     // The release binary next to this benchmark's executable.
@@ -150,25 +89,15 @@ fn main() {
     };
     let root = root.canonicalize().unwrap();
     let doc = first_requirements(&root);
-    let uri = format!("file://{}", doc.display());
+    let rel = doc.strip_prefix(&root).unwrap().display().to_string();
     let text = std::fs::read_to_string(&doc).unwrap();
 
     let started = Instant::now();
-    let mut child = Command::new(binary())
-        .args(["specplan", "lsp"])
-        .current_dir(&root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut c = Client {
-        stdin: child.stdin.take().unwrap(),
-        stdout: BufReader::new(child.stdout.take().unwrap()),
-        child,
-        next: 1,
-    };
+    let mut cmd = Command::new(binary());
+    cmd.args(["specplan", "lsp"]);
+    let mut c = Client::start(cmd, &root);
+    let uri = c.uri(&rel);
+    let pid = c.child.id();
     c.request(
         "initialize",
         json!({"processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {}}),
@@ -193,7 +122,7 @@ fn main() {
     let first_hover = started.elapsed();
     let hovered = hover["contents"]["value"].as_str().unwrap_or("");
     let indexing = hovered.contains("indexing");
-    let diags = c.diagnostics(&uri, 1);
+    let diags = c.diagnostics(&rel, 1).len();
     let indexed = started.elapsed();
 
     const EDITS: i64 = 30;
@@ -205,7 +134,7 @@ fn main() {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": edited}]}),
         );
-        let n = c.diagnostics(&uri, v);
+        let n = c.diagnostics(&rel, v).len();
         times.push(t.elapsed());
         assert!(n > diags.min(n.saturating_sub(1)), "the edit is diagnosed");
     }

@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Instant;
 
-use common::{bin, copy_dir};
+use common::lsp_client::Client;
+use common::{STEPS, annotate_create_item, bin, documented_shop};
 use serde_json::{Value, json};
 
 const REQS: &str = "docs/en/specifications/items/requirements/requirements.md";
@@ -17,186 +16,12 @@ const API: &str = "docs/en/specifications/items/requirements/api-spec.md";
 const SEQ: &str = "docs/en/specifications/items/workflows/sequence-diagram.md";
 const ITEMS: &str = "src/handlers/items.rs";
 
-fn ok(dir: &Path, args: &[&str]) {
-    let out = bin()
-        .current_dir(dir)
-        .arg("specplan")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The fixture with its five documents, and `#[implements("FR-ITEMS-01")]`
 /// on the handler that creates an item (without its `use`).
 fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("shop");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/sync/shop"),
-        &dir,
-    );
-    ok(&dir, &["init", "--yes"]);
-    for step in [
-        "requirements",
-        "user-stories",
-        "api-spec",
-        "use-cases",
-        "sequence-diagram",
-    ] {
-        ok(&dir, &["generate", "items", "--yes"]);
-        ok(&dir, &["approve", "items", step]);
-    }
-    let items = dir.join(ITEMS);
-    let text = std::fs::read_to_string(&items).unwrap();
-    std::fs::write(
-        &items,
-        text.replace(
-            "pub async fn create_item(",
-            "#[implements(\"FR-ITEMS-01\")]\npub async fn create_item(",
-        ),
-    )
-    .unwrap();
+    let (tmp, dir) = documented_shop(STEPS.len());
+    annotate_create_item(&dir);
     (tmp, dir)
-}
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next: i64,
-    /// Notifications received while waiting for responses.
-    notes: Vec<Value>,
-    root: PathBuf,
-}
-
-impl Client {
-    fn start(root: &Path) -> Client {
-        let mut child = bin()
-            .arg("specplan")
-            .arg("lsp")
-            .current_dir(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Client {
-            child,
-            stdin,
-            stdout,
-            next: 1,
-            notes: Vec::new(),
-            root: root.to_path_buf(),
-        }
-    }
-
-    fn uri(&self, rel: &str) -> String {
-        format!("file://{}/{rel}", self.root.display())
-    }
-
-    fn write(&mut self, msg: Value) {
-        let body = serde_json::to_string(&msg).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn read(&mut self) -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "server closed"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.write(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        self.write(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let msg = self.read();
-            if msg["id"] == id && msg.get("method").is_none() {
-                if let Some(e) = msg.get("error") {
-                    return json!({"error": e});
-                }
-                return msg["result"].clone();
-            }
-            self.notes.push(msg);
-        }
-    }
-
-    /// The diagnostics published for version `version` of `rel`.
-    fn diagnostics(&mut self, rel: &str, version: i64) -> Vec<Value> {
-        let uri = self.uri(rel);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(i) = self.notes.iter().position(|n| {
-                n["method"] == "textDocument/publishDiagnostics"
-                    && n["params"]["uri"] == uri
-                    && n["params"]["version"] == version
-            }) {
-                let n = self.notes.remove(i);
-                return n["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-            assert!(Instant::now() < deadline, "no diagnostics for {rel}");
-            let msg = self.read();
-            self.notes.push(msg);
-        }
-    }
-
-    fn open(&mut self, rel: &str, language: &str) -> String {
-        let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
-        let uri = self.uri(rel);
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
-        );
-        text
-    }
-
-    fn at(&self, rel: &str, text: &str, needle: &str, plus: usize) -> Value {
-        let offset = text
-            .find(needle)
-            .unwrap_or_else(|| panic!("`{needle}` in {rel}"))
-            + plus;
-        let line = text[..offset].matches('\n').count();
-        let col = text[..offset]
-            .rsplit('\n')
-            .next()
-            .unwrap()
-            .encode_utf16()
-            .count();
-        json!({"textDocument": {"uri": self.uri(rel)}, "position": {"line": line, "character": col}})
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -206,7 +31,9 @@ fn line_of(text: &str, needle: &str) -> usize {
 #[test]
 fn an_editor_session() {
     let (_tmp, dir) = workspace();
-    let mut c = Client::start(&dir);
+    let mut cmd = bin();
+    cmd.args(["specplan", "lsp"]);
+    let mut c = Client::start(cmd, &dir);
     let init = c.request(
         "initialize",
         json!({

@@ -6,24 +6,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{bin, copy_dir};
-
-fn ok(dir: &Path, args: &[&str]) {
-    let out = bin()
-        .current_dir(dir)
-        .arg("specplan")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{annotate_create_item, documented_shop};
 
 /// The session, in Lua (Neovim 0.7's client API: `start_client`, which
 /// `vim.lsp.start` wraps in later versions).
@@ -86,27 +71,8 @@ fn neovim_hovers_jumps_and_shows_diagnostics() {
         eprintln!("skipped: {why}");
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("shop");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/sync/shop"),
-        &dir,
-    );
-    ok(&dir, &["init", "--yes"]);
-    for step in ["requirements", "user-stories", "api-spec"] {
-        ok(&dir, &["generate", "items", "--yes"]);
-        ok(&dir, &["approve", "items", step]);
-    }
-    let items = dir.join("src/handlers/items.rs");
-    let text = std::fs::read_to_string(&items).unwrap();
-    std::fs::write(
-        &items,
-        text.replace(
-            "pub async fn create_item(",
-            "#[implements(\"FR-ITEMS-01\")]\npub async fn create_item(",
-        ),
-    )
-    .unwrap();
+    let (tmp, dir) = documented_shop(3);
+    annotate_create_item(&dir);
     let script = tmp.path().join("session.lua");
     std::fs::write(&script, SCRIPT).unwrap();
     let out = tmp.path().join("out.json");

@@ -10,25 +10,17 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{bin, copy_dir};
+use common::{STEPS, copy_dir, documented_shop, specplan, specplan_ok};
 
 const API_SPEC: &str = "docs/en/specifications/items/requirements/api-spec.md";
 const PERSON: &str = "Our support team answers questions about items within a day.";
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    bin()
-        .current_dir(dir)
-        .arg("specplan")
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    specplan(dir, args)
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{args:?} failed:\n{stderr}");
-    stderr
+    specplan_ok(dir, args)
 }
 
 /// The fixture with its complete documents (Steps 1–5 approved, the index)
@@ -36,21 +28,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 fn documented() -> &'static Path {
     static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_, path) = DIR.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("shop");
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/sync/shop");
-        copy_dir(&fixture, &dir);
-        ok(&dir, &["init", "--yes"]);
-        for step in [
-            "requirements",
-            "user-stories",
-            "api-spec",
-            "use-cases",
-            "sequence-diagram",
-        ] {
-            ok(&dir, &["generate", "items", "--yes"]);
-            ok(&dir, &["approve", "items", step]);
-        }
+        let (tmp, dir) = documented_shop(STEPS.len());
         ok(&dir, &["index"]);
         // A person's words, outside every region.
         let spec = dir.join(API_SPEC);

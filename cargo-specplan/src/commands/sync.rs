@@ -26,6 +26,7 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> Result<(), Cl
     let options = Options {
         domain: args.domain.clone(),
         today: specplan_core::date::today(),
+        skip: None,
     };
     let drift = sync::drift(&ws, config, &options);
     shell.diagnostics(&ws.root, &drift.diagnostics);

@@ -202,7 +202,6 @@ fn item_place(model: &Model, file: &str, item: &str) -> Option<Place> {
 }
 
 fn find_item(items: &[syn::Item], name: &str) -> Option<usize> {
-    use syn::spanned::Spanned;
     for item in items {
         let ident = match item {
             syn::Item::Fn(f) => Some(&f.sig.ident),
@@ -245,7 +244,6 @@ fn find_item(items: &[syn::Item], name: &str) -> Option<usize> {
             }
             _ => {}
         }
-        let _ = item.span();
     }
     None
 }

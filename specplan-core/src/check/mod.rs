@@ -78,13 +78,13 @@ pub fn run(
     });
     let scan_diagnostics = scan.diagnostics;
     let route_diagnostics = routes.diagnostics.clone();
-    let code = crate::pipeline::CodeFacts::from_parts(ws, &files, routes, scan.annotations);
+    let code = crate::pipeline::CodeFacts::from_parts(ws, files, routes, scan.annotations);
     let project = crate::pipeline::Project::from_spec(ws, config, spec);
     let cx = rules::Cx {
         ws,
         config,
         spec: &project.spec,
-        files: &files,
+        files: code.files(),
         annotations: &code.annotations,
         routes: Some(&code.routes),
         memo: None,
@@ -97,13 +97,14 @@ pub fn run(
             &crate::sync::Options {
                 domain: None,
                 today: crate::date::today(),
+                skip: None,
             },
         );
         diags.extend(drift.to_diagnostics());
         diags.extend(drift.diagnostics);
     }
     diags.extend(ws.diagnostics.iter().cloned());
-    diags.extend(files.diagnostics.iter().cloned());
+    diags.extend(code.files().diagnostics.iter().cloned());
     diags.extend(project.spec.diagnostics.iter().cloned());
     diags.extend(scan_diagnostics);
     diags.extend(route_diagnostics);

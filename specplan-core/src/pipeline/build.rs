@@ -38,21 +38,21 @@ impl<'w> CodeFacts<'w> {
         let files = crate::source::walk_workspace(ws);
         let routes = routes::extract(ws, &files);
         let annotations = annotations::scan_workspace(ws, &files).annotations;
-        CodeFacts::from_parts(ws, &files, routes, annotations)
+        CodeFacts::from_parts(ws, files, routes, annotations)
     }
 
     /// The facts around routes and annotations already extracted from
     /// `files` (as `check` does for its own rules).
     pub fn from_parts(
         ws: &'w crate::Workspace,
-        files: &crate::source::Files,
+        files: crate::source::Files,
         routes: RouteSet,
         annotations: Vec<Annotation>,
     ) -> CodeFacts<'w> {
         CodeFacts {
             ws,
-            files: files.clone(),
-            namer: FileNamer::new(files),
+            namer: FileNamer::new(&files),
+            files,
             routes,
             annotations,
             inspection: std::sync::OnceLock::new(),
@@ -61,6 +61,11 @@ impl<'w> CodeFacts<'w> {
             database: std::sync::OnceLock::new(),
             flows: Default::default(),
         }
+    }
+
+    /// Every file of the workspace (the one walk of the run).
+    pub fn files(&self) -> &crate::source::Files {
+        &self.files
     }
 
     /// The stack, architecture and infrastructure.

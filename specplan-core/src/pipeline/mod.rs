@@ -629,6 +629,7 @@ pub fn generate(
         &crate::sync::Options {
             domain: Some(domain.to_string()),
             today: opts.today.clone(),
+            skip: Some(doc.rel.clone()),
         },
     );
     for (rel, regions) in crate::sync::apply(ws, &drift)? {
